@@ -1,0 +1,3 @@
+from mlings.cli import main
+
+main()

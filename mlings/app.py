@@ -1,0 +1,198 @@
+"""The app state: the course, the learner's progress and the engine, behind small methods.
+
+The CLI (and later the watch loop) calls these and hands what they return to ``render``.
+Problems the user can fix raise ``UserError`` with one sentence that says what to do.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mlings import originals
+from mlings.course import CatalogError, Course, Exercise, Gate, NotInCourse, find_root, load_course
+from mlings.engine.results import CheckResult, RunResult
+from mlings.engine.runner import Engine, Job, open_engine, run_many
+from mlings.progress import Progress, ProgressError, Store
+
+MEMORY_ENV = "MLINGS_MEMORY_MB"
+
+
+class UserError(Exception):
+    """Something the user can fix; the message is shown as is."""
+
+
+@dataclass
+class App:
+    """One course opened from a folder."""
+
+    course: Course
+    store: Store
+    progress: Progress
+    engine_kind: str = "auto"
+    _engine: Engine | None = field(default=None, repr=False)
+
+    @classmethod
+    def open(cls, root: str | Path | None = None, engine: str = "auto") -> App:
+        """Find the course, validate info.toml, load progress; UserError on any problem."""
+        try:
+            course = load_course(find_root(root))
+        except (NotInCourse, CatalogError) as exc:
+            raise UserError(str(exc)) from exc
+        store = Store(course.root)
+        try:
+            progress = store.load()
+        except ProgressError as exc:
+            raise UserError(str(exc)) from exc
+        if progress.path not in course.paths:
+            progress.path = "complete"
+        originals.snapshot(course)
+        return cls(course, store, progress, engine)
+
+    # --- reading ---------------------------------------------------------------------------
+    @property
+    def gate(self) -> Gate:
+        return Gate(self.course, self.progress.path, frozenset(self.progress.done))
+
+    def exercise(self, name: str | None) -> Exercise:
+        """The named exercise, or the current one; UserError if unknown."""
+        if name is None:
+            return self.current()
+        try:
+            return self.course.exercise(name)
+        except KeyError as exc:
+            close = exc.args[0]
+            suggestion = f" Did you mean '{close}'?" if close else ""
+            raise UserError(
+                f"There is no exercise called '{name}'.{suggestion} `mlings list` shows them all."
+            ) from exc
+
+    def current(self) -> Exercise:
+        """Where the learner is: the saved current exercise, else the first pending one."""
+        gate = self.gate
+        if self.progress.current:
+            try:
+                exercise = self.course.exercise(self.progress.current)
+            except KeyError:
+                exercise = None
+            if exercise is not None and gate.unlocked(exercise):
+                return exercise
+        pending = gate.next_pending()
+        return pending or gate.in_path()[-1]
+
+    def unlocked(self, exercise: Exercise) -> Exercise:
+        """``exercise`` itself; UserError saying what unlocks it when it is locked."""
+        reason = self.gate.lock_reason(exercise)
+        if reason:
+            raise UserError(reason)
+        return exercise
+
+    def exercise_file(self, exercise: Exercise) -> Path:
+        path = self.course.file(exercise.path)
+        if not path.exists():
+            raise UserError(
+                f"The exercise file {exercise.path} is missing. Restore it with "
+                f"`mlings reset {exercise.name}`."
+            )
+        return path
+
+    def path_done(self) -> bool:
+        return all(e.name in self.progress.done for e in self.gate.in_path())
+
+    # --- running ---------------------------------------------------------------------------
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = open_engine(self.engine_kind)
+        return self._engine
+
+    def job(self, exercise: Exercise, file: Path | None = None) -> Job:
+        return Job(
+            name=exercise.name,
+            exercise=file or self.exercise_file(exercise),
+            check=self.course.check_file(exercise),
+            root=self.course.root,
+            timeout=exercise.timeout,
+            memory_mb=int(os.environ.get(MEMORY_ENV, "2048")),
+        )
+
+    def run(
+        self, exercise: Exercise, on_check: Callable[[CheckResult], None] | None = None
+    ) -> RunResult:
+        """Run one exercise's checks and record the attempt."""
+        result = self.engine.run(self.job(exercise), on_check)
+        self.record(exercise, result)
+        return result
+
+    def run_all(
+        self,
+        exercises: list[Exercise],
+        jobs: int,
+        on_result: Callable[[RunResult], None] | None = None,
+    ) -> Iterator[tuple[Exercise, RunResult]]:
+        """Run many exercises in parallel; passes are recorded as they come."""
+        runnable = [e for e in exercises if self.course.file(e.path).exists()]
+        missing = [e for e in exercises if e not in runnable]
+        results = run_many(self.engine, [self.job(e) for e in runnable], jobs, on_result)
+        for exercise, result in zip(runnable, results, strict=True):
+            self.record(exercise, result, attempt=False)
+            yield exercise, result
+        for exercise in missing:
+            yield exercise, RunResult.missing(exercise.name, str(exercise.path))
+
+    def record(self, exercise: Exercise, result: RunResult, attempt: bool = True) -> None:
+        """Save the outcome at once, so a pass is never lost."""
+
+        self.progress = self.store.update(
+            lambda progress: progress.record_run(exercise.name, result.passed, attempt)
+        )
+
+    # --- changing state --------------------------------------------------------------------
+    def set_current(self, exercise: Exercise) -> None:
+        def change(progress: Progress) -> None:
+            progress.current = exercise.name
+
+        self.progress = self.store.update(change)
+
+    def reveal_hint(self, exercise: Exercise, all_hints: bool = False) -> int:
+        """Raise the exercise's hint level by one (or to the last); returns the new level."""
+        total = len(exercise.hints)
+
+        def change(progress: Progress) -> None:
+            level = progress.hints.get(exercise.name, 0)
+            progress.hints[exercise.name] = total if all_hints else min(total, level + 1)
+
+        self.progress = self.store.update(change)
+        return self.progress.hints[exercise.name]
+
+    def mark_welcomed(self) -> None:
+        def change(progress: Progress) -> None:
+            progress.welcomed = True
+
+        self.progress = self.store.update(change)
+
+    def choose_path(self, name: str) -> None:
+        if name not in self.course.paths:
+            known = ", ".join(sorted(self.course.paths))
+            raise UserError(f"There is no learning path '{name}'. The paths are: {known}.")
+
+        def change(progress: Progress) -> None:
+            progress.path = name
+            progress.current = None
+
+        self.progress = self.store.update(change)
+
+    def reset(self, exercise: Exercise) -> Path | None:
+        try:
+            return originals.reset(self.course, exercise)
+        except FileNotFoundError as exc:
+            raise UserError(
+                f"mlings has no original copy of {exercise.path} (it keeps one from the first "
+                "time it sees a file). Get the file again from the course repository."
+            ) from exc
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.close()

@@ -1,0 +1,353 @@
+"""The ``mlings`` command line: parse arguments, call the app, hand results to ``render``."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import os
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.syntax import Syntax
+
+from mlings import authoring, render, reports
+from mlings.app import App, UserError
+from mlings.course import Exercise
+
+console = Console(highlight=False)
+cli = typer.Typer(
+    name="mlings",
+    help="A rustlings-style course in practical ML engineering, set at PokéMarket.",
+    add_completion=False,
+    no_args_is_help=False,
+    invoke_without_command=True,
+    pretty_exceptions_enable=False,
+)
+dev = typer.Typer(help="Tools for course authors.", no_args_is_help=True)
+cli.add_typer(dev, name="dev")
+
+USER_ERROR = 2
+NameArgument = Annotated[str | None, typer.Argument(help="Exercise (default: the current one).")]
+RootOption = Annotated[
+    Path | None,
+    typer.Option("--root", help="The course folder (default: the nearest one holding info.toml)."),
+]
+
+
+class Format(StrEnum):
+    rich = "rich"
+    json = "json"
+    junit = "junit"
+
+
+def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn user errors into one clear sentence and a non-zero exit, never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except UserError as exc:
+            render.error(console, str(exc))
+            raise typer.Exit(USER_ERROR) from None
+        except KeyboardInterrupt:
+            render.error(console, "Interrupted. Your progress is saved.")
+            raise typer.Exit(130) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get("MLINGS_DEBUG"):
+                raise
+            render.error(
+                console,
+                f"mlings hit an internal error ({type(exc).__name__}: {exc}). Your progress is "
+                "saved. Run again with MLINGS_DEBUG=1 to see the details, and please report it.",
+            )
+            raise typer.Exit(70) from None
+
+    return wrapper
+
+
+_root: dict[str, Path | None] = {"path": None}
+
+
+def open_app(engine: str = "auto") -> App:
+    app = App.open(_root["path"], engine=engine)
+    if app.store.notice:
+        render.notice(console, app.store.notice)
+    return app
+
+
+@cli.callback()
+def main_callback(ctx: typer.Context, root: RootOption = None) -> None:
+    """Start (or continue) the course: with no command, run the current exercise."""
+    _root["path"] = root
+    if ctx.invoked_subcommand is None:
+        friendly(start)()
+
+
+def start() -> None:
+    app = open_app(engine="cold")
+    try:
+        if not app.progress.welcomed and app.course.welcome_message:
+            console.print(render.Panel(app.course.welcome_message, border_style="cyan"))
+            app.mark_welcomed()
+        exercise = app.current()
+        passed = _run_and_show(app, exercise)
+        path = render.link(app.course.file(exercise.path), app.course.root)
+        if not passed:
+            console.print(
+                render.Text("Edit ")
+                + path
+                + render.Text(", then run `mlings run` to check it again. Stuck? `mlings hint`.")
+            )
+    finally:
+        app.close()
+
+
+def _run_and_show(app: App, exercise: Exercise) -> bool:
+    """Run one exercise, draw the verdict and what it changed; True if it passed."""
+    app.unlocked(exercise)
+    before = set(app.progress.done)
+    with console.status(f"Checking {exercise.name}…"):
+        result = app.run(exercise)
+    render.result(console, exercise, result, app.course.root)
+    gate = app.gate
+    if result.passed:
+        for module in gate.newly_unlocked(before):
+            console.print(
+                render.Text(
+                    f"🔓 Module {module.id} · {module.title} is unlocked!", style="bold green"
+                )
+            )
+        following = gate.next_pending(exercise)
+        if following is not None:
+            if app.progress.current in (None, exercise.name):
+                app.set_current(following)
+            console.print(f"Next up: [bold]{following.name}[/]. Run `mlings run` to start it.")
+        elif app.path_done():
+            console.print(render.Panel(app.course.final_message, border_style="green"))
+    in_path = gate.in_path()
+    console.print(render.progress_bar(sum(e.name in gate.done for e in in_path), len(in_path)))
+    return result.passed
+
+
+@cli.command()
+@friendly
+def run(name: NameArgument = None):
+    """Run one exercise's checks once; exit 0 if it passes, 1 if not."""
+    app = open_app(engine="cold")
+    try:
+        exercise = app.unlocked(app.exercise(name))
+        if name is not None:
+            app.set_current(exercise)
+        passed = _run_and_show(app, exercise)
+    finally:
+        app.close()
+    raise typer.Exit(0 if passed else 1)
+
+
+@cli.command()
+@friendly
+def hint(
+    name: Annotated[str | None, typer.Argument(help="Exercise (default: current).")] = None,
+    all_hints: Annotated[bool, typer.Option("--all", help="Reveal every hint at once.")] = False,
+):
+    """Reveal the next hint for an exercise (each says a little more)."""
+    app = open_app()
+    exercise = app.unlocked(app.exercise(name))
+    level = app.reveal_hint(exercise, all_hints)
+    render.hints(console, exercise, level)
+
+
+@cli.command("list")
+@friendly
+def list_() -> None:
+    """Show modules and exercises with their status."""
+    app = open_app()
+    render.course_list(console, app.course, app.gate, app.progress)
+
+
+@cli.command()
+@friendly
+def verify(
+    module: Annotated[str | None, typer.Option(help="Only this module, e.g. 00_business.")] = None,
+    format: Annotated[Format, typer.Option(help="Report format.")] = Format.rich,
+    output: Annotated[Path | None, typer.Option(help="Write the report to this file.")] = None,
+    jobs: Annotated[int, typer.Option(help="Exercises run at once.", min=1)] = os.cpu_count() or 1,
+):
+    """Run every exercise's checks in parallel; exit 1 while any is pending."""
+    app = open_app()
+    exercises = list(app.course.exercises)
+    if module is not None:
+        try:
+            exercises = list(app.course.module(module).exercises)
+        except KeyError:
+            known = ", ".join(m.id for m in app.course.modules)
+            raise UserError(f"There is no module '{module}'. The modules are: {known}.") from None
+    try:
+        with _progress(
+            len(exercises), "verifying", quiet=format is not Format.rich and not output
+        ) as advance:
+            results = list(app.run_all(exercises, jobs, lambda _: advance()))
+    finally:
+        app.close()
+    if format is Format.rich:
+        render.verify_summary(console, results)
+        text = None
+    else:
+        text = reports.to_json(results) if format is Format.json else reports.to_junit(results)
+    if output is not None:
+        output.write_text(text if text is not None else reports.to_json(results), encoding="utf-8")
+        console.print(f"Report written to {output}.")
+    elif text is not None:
+        sys.stdout.write(text)
+    passed = sum(r.passed for _, r in results)
+    if format is Format.rich or output is not None:
+        console.print(f"{passed}/{len(results)} exercises pass.")
+    raise typer.Exit(0 if passed == len(results) else 1)
+
+
+class _progress:
+    """A live bar while many runs go on (silent when stdout carries a report)."""
+
+    def __init__(self, total: int, label: str, quiet: bool) -> None:
+        self.bar = Progress(
+            TextColumn(label),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=Console(stderr=True),
+            transient=True,
+            disable=quiet,
+        )
+        self.task = self.bar.add_task(label, total=total)
+
+    def __enter__(self) -> Callable[[], None]:
+        self.bar.start()
+        return lambda: self.bar.advance(self.task)
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.stop()
+
+
+@cli.command()
+@friendly
+def reset(name: Annotated[str, typer.Argument(help="The exercise to restore.")]):
+    """Restore an exercise to its original state (your version is kept as a backup)."""
+    app = open_app()
+    exercise = app.exercise(name)
+    kept = app.reset(exercise)
+    console.print(f"Restored {exercise.path} to its original state.")
+    if kept is not None:
+        console.print("Your version is kept at ", render.link(kept, app.course.root), ".", sep="")
+
+
+@cli.command()
+@friendly
+def solution(
+    name: Annotated[str | None, typer.Argument(help="Exercise (default: current).")] = None,
+):
+    """Once an exercise is done: the reference solution, as a diff against your version."""
+    app = open_app()
+    exercise = app.exercise(name)
+    if exercise.name not in app.progress.done:
+        raise UserError(
+            f"The solution to '{exercise.name}' opens once your version passes. "
+            f"Try `mlings hint {exercise.name}` instead."
+        )
+    theirs = app.course.file(exercise.path)
+    ours = app.course.file(exercise.solution)
+    mine = theirs.read_text(encoding="utf-8").splitlines(keepends=True) if theirs.exists() else []
+    reference = ours.read_text(encoding="utf-8").splitlines(keepends=True)
+    diff = "".join(difflib.unified_diff(mine, reference, "your version", "reference solution"))
+    if diff:
+        console.print(Syntax(diff, "diff", theme="ansi_dark"))
+    else:
+        console.print("Your version is identical to the reference solution.")
+    console.print("The full solution: ", render.link(ours, app.course.root), sep="")
+
+
+@cli.command()
+@friendly
+def learn(
+    module: Annotated[str | None, typer.Argument(help="Module id, e.g. 00_business.")] = None,
+):
+    """Read a module's lesson (default: the current exercise's module)."""
+    app = open_app()
+    module_id = module or app.current().module
+    try:
+        app.course.module(module_id)
+    except KeyError:
+        known = ", ".join(m.id for m in app.course.modules)
+        raise UserError(f"There is no module '{module_id}'. The modules are: {known}.") from None
+    path = app.course.lesson_file(module_id)
+    if not path.is_file():
+        raise UserError(f"Module {module_id} has no lesson yet.")
+    render.lesson(console, path.read_text(encoding="utf-8"))
+
+
+@cli.command()
+@friendly
+def path(name: Annotated[str | None, typer.Argument(help="The path to follow.")] = None):
+    """Show the learning paths, or switch to one."""
+    app = open_app()
+    if name is not None:
+        app.choose_path(name)
+    for path_name, modules in app.course.paths.items():
+        mark = "▶" if path_name == app.progress.path else " "
+        console.print(f"{mark} [bold]{path_name}[/]: {' → '.join(modules)}")
+
+
+@dev.command("check")
+@friendly
+def dev_check(
+    module: Annotated[str | None, typer.Option(help="Only this module.")] = None,
+    jobs: Annotated[int, typer.Option(help="Runs at once.", min=1)] = os.cpu_count() or 1,
+):
+    """Prove the course sound: valid catalog, every exercise fails, every solution passes."""
+    app = open_app()
+    exercises = [e for e in app.course.exercises if module in (None, e.module)]
+    if not exercises:
+        raise UserError(f"There is no module '{module}'.")
+    problems = authoring.static_problems(app.course, exercises)
+    runnable = [
+        e
+        for e in exercises
+        if not any(
+            p.where == f"{e.module}/{e.name}" and p.message.startswith("missing") for p in problems
+        )
+    ]
+    try:
+        with _progress(2 * len(runnable), "running", quiet=False) as advance:
+            verdicts = authoring.run_both(app.course, app.engine, runnable, jobs, advance)
+    finally:
+        app.close()
+    problems += authoring.run_problems(verdicts)
+    for verdict in verdicts:
+        ok = not any(
+            p.where == f"{verdict.exercise.module}/{verdict.exercise.name}" for p in problems
+        )
+        mark = "[green]✓[/]" if ok else "[red]✗[/]"
+        console.print(
+            f"{mark} {verdict.exercise.module}/{verdict.exercise.name}: unsolved "
+            f"{verdict.unsolved.status}, solution {verdict.solved.status}"
+        )
+    for problem in problems:
+        render.error(console, f"{problem.where}: {problem.message}")
+    if problems:
+        console.print(f"[red]{len(problems)} problem(s) in {len(exercises)} exercise(s).[/]")
+        raise typer.Exit(1)
+    console.print(
+        f"[green]All {len(exercises)} exercise(s) sound: each fails untouched and passes solved.[/]"
+    )
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli()

@@ -1,0 +1,337 @@
+"""The course catalog: ``info.toml`` read and validated once into frozen dataclasses, plus gating.
+
+A module unlocks when every exercise of the module before it in the learner's path is done.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+CATALOG = "info.toml"
+DEFAULT_TIMEOUT = 15.0
+DEFAULT_PATH = "complete"
+NAME_PATTERN = re.compile(r"[a-z0-9_]{1,32}")
+MODULE_PATTERN = re.compile(r"\d\d_[a-z0-9_]+")
+TOP_FIELDS = {"format_version", "welcome_message", "final_message", "paths", "modules", "exercises"}
+TOP_FIELDS |= {"checks_dir", "lessons_dir"}
+MODULE_FIELDS = {"id", "title"}
+EXERCISE_FIELDS = {"name", "module", "file", "hints", "timeout", "points", "rubric"}
+
+
+class CatalogError(Exception):
+    """info.toml is missing or wrong; the message names the place and what to change."""
+
+
+class NotInCourse(Exception):
+    """No course root was found from here."""
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise as the catalog describes it; paths are relative to the course root."""
+
+    name: str
+    module: str
+    file: str
+    hints: tuple[str, ...]
+    timeout: float = DEFAULT_TIMEOUT
+    points: int = 0
+    rubric: str = ""
+
+    @property
+    def path(self) -> Path:
+        return Path("exercises", self.module, self.file)
+
+    @property
+    def solution(self) -> Path:
+        return Path("solutions", self.module, self.file)
+
+
+@dataclass(frozen=True)
+class Module:
+    """A module: an id such as ``00_business``, a title and its exercises in order."""
+
+    id: str
+    title: str
+    exercises: tuple[Exercise, ...]
+
+
+@dataclass(frozen=True)
+class Course:
+    """The whole catalog, anchored at the course root."""
+
+    root: Path
+    welcome_message: str
+    final_message: str
+    modules: tuple[Module, ...]
+    paths: dict[str, tuple[str, ...]]
+    checks_dir: str = "mlings/checks"
+    lessons_dir: str = "mlings/lessons"
+
+    @property
+    def exercises(self) -> tuple[Exercise, ...]:
+        return tuple(e for m in self.modules for e in m.exercises)
+
+    def module(self, module_id: str) -> Module:
+        for module in self.modules:
+            if module.id == module_id:
+                return module
+        raise KeyError(module_id)
+
+    def exercise(self, name: str) -> Exercise:
+        """The exercise called ``name``; KeyError with a suggestion when there is none."""
+        for exercise in self.exercises:
+            if exercise.name == name:
+                return exercise
+        close = difflib.get_close_matches(name, [e.name for e in self.exercises], n=1)
+        raise KeyError(close[0] if close else "")
+
+    def file(self, relative: Path) -> Path:
+        return self.root / relative
+
+    def check_file(self, exercise: Exercise) -> Path:
+        return self.root / self.checks_dir / exercise.module / f"test_{exercise.name}.py"
+
+    def lesson_file(self, module_id: str) -> Path:
+        return self.root / self.lessons_dir / f"{module_id}.md"
+
+    def path_modules(self, path: str) -> tuple[Module, ...]:
+        """The modules of a learning path, in its order."""
+        return tuple(self.module(m) for m in self.paths[path])
+
+
+def find_root(explicit: str | Path | None = None, start: Path | None = None) -> Path:
+    """The course root: ``explicit``, ``MLINGS_ROOT``, or the nearest folder up with info.toml."""
+    chosen = explicit or os.environ.get("MLINGS_ROOT")
+    if chosen:
+        root = Path(chosen).expanduser().resolve()
+        if not (root / CATALOG).is_file():
+            raise NotInCourse(f"{root} has no {CATALOG}, so it is not an mlings course folder.")
+        return root
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CATALOG).is_file():
+            return folder
+    raise NotInCourse(
+        f"No {CATALOG} in {here} or any folder above it. Run mlings inside the course folder "
+        "(the one you cloned), or point to it with --root or MLINGS_ROOT."
+    )
+
+
+def load_course(root: Path) -> Course:
+    """Read and validate ``root/info.toml``."""
+    path = root / CATALOG
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CatalogError(f"Cannot read {path}: {exc.strerror}.") from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogError(f"{CATALOG} is not valid TOML: {exc}.") from exc
+    return _Validator(root, text).course(data)
+
+
+class _Validator:
+    """Turns the parsed TOML into a Course, naming the exact place of any mistake."""
+
+    def __init__(self, root: Path, text: str) -> None:
+        self.root = root
+        self.lines = text.splitlines()
+
+    def _line_of_table(self, header: str, index: int) -> str:
+        seen = -1
+        for number, line in enumerate(self.lines, start=1):
+            if line.strip() == header:
+                seen += 1
+                if seen == index:
+                    return f"line {number}"
+        return "?"
+
+    def fail(self, where: str, message: str) -> CatalogError:
+        return CatalogError(f"{CATALOG}, {where}: {message}")
+
+    def _unknown(self, table: dict[str, Any], allowed: set[str], where: str) -> None:
+        for key in table:
+            if key not in allowed:
+                close = difflib.get_close_matches(key, sorted(allowed), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                raise self.fail(where, f"unknown field '{key}'{hint}.")
+
+    def _text(self, table: dict[str, Any], key: str, where: str, default: str | None = None) -> str:
+        value = table.get(key, default)
+        if not isinstance(value, str) or (default is None and not value.strip()):
+            raise self.fail(where, f"field '{key}' must be a non-empty string.")
+        return value
+
+    def course(self, data: dict[str, Any]) -> Course:
+        self._unknown(data, TOP_FIELDS, "top level")
+        if data.get("format_version") != 1:
+            raise self.fail("top level", "field 'format_version' must be 1.")
+        modules = self._modules(data.get("modules"))
+        exercises = self._exercises(data.get("exercises"), {m for m, _ in modules})
+        built = tuple(
+            Module(mid, title, tuple(e for e in exercises if e.module == mid))
+            for mid, title in modules
+        )
+        for index, module in enumerate(built):
+            if not module.exercises:
+                where = f"module '{module.id}' ({self._line_of_table('[[modules]]', index)})"
+                raise self.fail(where, "has no exercises; add one or remove the module.")
+        paths = self._paths(data.get("paths"), [m.id for m in built])
+        return Course(
+            root=self.root,
+            welcome_message=self._text(data, "welcome_message", "top level", "").strip(),
+            final_message=self._text(data, "final_message", "top level", "").strip(),
+            modules=built,
+            paths=paths,
+            checks_dir=self._text(data, "checks_dir", "top level", "mlings/checks"),
+            lessons_dir=self._text(data, "lessons_dir", "top level", "mlings/lessons"),
+        )
+
+    def _modules(self, raw: Any) -> list[tuple[str, str]]:
+        if not isinstance(raw, list) or not raw:
+            raise self.fail("top level", "needs at least one [[modules]] table.")
+        result: list[tuple[str, str]] = []
+        for index, table in enumerate(raw):
+            where = f"[[modules]] number {index + 1} ({self._line_of_table('[[modules]]', index)})"
+            self._unknown(table, MODULE_FIELDS, where)
+            module_id = self._text(table, "id", where)
+            if not MODULE_PATTERN.fullmatch(module_id):
+                raise self.fail(where, f"module id '{module_id}' must look like '01_data'.")
+            if module_id in {m for m, _ in result}:
+                raise self.fail(where, f"module id '{module_id}' is used twice.")
+            result.append((module_id, self._text(table, "title", where)))
+        return result
+
+    def _exercises(self, raw: Any, module_ids: set[str]) -> list[Exercise]:
+        if not isinstance(raw, list) or not raw:
+            raise self.fail("top level", "needs at least one [[exercises]] table.")
+        result: list[Exercise] = []
+        names: set[str] = set()
+        for index, table in enumerate(raw):
+            label = table.get("name") if isinstance(table.get("name"), str) else index + 1
+            line = self._line_of_table("[[exercises]]", index)
+            where = f"exercise '{label}' ({line})"
+            self._unknown(table, EXERCISE_FIELDS, where)
+            result.append(self._exercise(table, where, module_ids, names))
+        return result
+
+    def _exercise(
+        self, table: dict[str, Any], where: str, module_ids: set[str], names: set[str]
+    ) -> Exercise:
+        name = self._text(table, "name", where)
+        if not NAME_PATTERN.fullmatch(name):
+            raise self.fail(where, "field 'name' must be 1-32 characters of a-z, 0-9 and _.")
+        if name in names:
+            raise self.fail(where, f"the name '{name}' is used by an earlier exercise.")
+        names.add(name)
+        module = self._text(table, "module", where)
+        if module not in module_ids:
+            raise self.fail(where, f"module '{module}' is not declared in a [[modules]] table.")
+        file = self._text(table, "file", where)
+        if "/" in file or "\\" in file or not file.endswith(".py"):
+            raise self.fail(where, "field 'file' must be a file name ending in .py, no folders.")
+        hints = table.get("hints")
+        if (
+            not isinstance(hints, list)
+            or not 2 <= len(hints) <= 3
+            or not all(isinstance(h, str) and h.strip() for h in hints)
+        ):
+            raise self.fail(where, "field 'hints' must be a list of 2 or 3 non-empty strings.")
+        timeout = table.get("timeout", DEFAULT_TIMEOUT)
+        if (
+            isinstance(timeout, bool)
+            or not isinstance(timeout, int | float)
+            or not (0 < timeout <= 600)
+        ):
+            raise self.fail(where, "field 'timeout' must be a number of seconds from 1 to 600.")
+        points = table.get("points", 0)
+        if isinstance(points, bool) or not isinstance(points, int) or points < 0:
+            raise self.fail(where, "field 'points' must be a whole number, 0 or more.")
+        rubric = self._text(table, "rubric", where, "")
+        return Exercise(
+            name, module, file, tuple(h.strip() for h in hints), float(timeout), points, rubric
+        )
+
+    def _paths(self, raw: Any, module_ids: list[str]) -> dict[str, tuple[str, ...]]:
+        if raw is None:
+            return {DEFAULT_PATH: tuple(module_ids)}
+        if not isinstance(raw, dict) or not raw:
+            raise self.fail("[paths]", "must map path names to lists of module ids.")
+        paths: dict[str, tuple[str, ...]] = {}
+        for name, modules in raw.items():
+            where = f"[paths] '{name}'"
+            if not isinstance(modules, list) or not modules:
+                raise self.fail(where, "must be a non-empty list of module ids.")
+            for module in modules:
+                if module not in module_ids:
+                    raise self.fail(where, f"names module '{module}', which does not exist.")
+            if len(set(modules)) != len(modules):
+                raise self.fail(where, "lists a module twice.")
+            paths[name] = tuple(modules)
+        if DEFAULT_PATH not in paths:
+            raise self.fail("[paths]", f"needs a '{DEFAULT_PATH}' path, the default.")
+        return paths
+
+
+@dataclass(frozen=True)
+class Gate:
+    """Which modules a learner may work on, given their path and what is done."""
+
+    course: Course
+    path: str
+    done: frozenset[str]
+
+    def module_done(self, module: Module) -> bool:
+        return all(e.name in self.done for e in module.exercises)
+
+    def lock_reason(self, exercise: Exercise) -> str | None:
+        """None when the exercise is open; else a sentence saying what unlocks it."""
+        order = self.course.paths[self.path]
+        if exercise.module not in order:
+            return (
+                f"Module {exercise.module} is not part of your learning path '{self.path}'. "
+                "Switch paths with `mlings path NAME`."
+            )
+        position = order.index(exercise.module)
+        for earlier in order[:position]:
+            module = self.course.module(earlier)
+            if not self.module_done(module):
+                left = sum(e.name not in self.done for e in module.exercises)
+                return (
+                    f"Module {exercise.module} is locked: finish module {module.id} "
+                    f"({module.title}) first — {left} exercise(s) to go."
+                )
+        return None
+
+    def unlocked(self, exercise: Exercise) -> bool:
+        return self.lock_reason(exercise) is None
+
+    def in_path(self) -> tuple[Exercise, ...]:
+        return tuple(e for m in self.course.path_modules(self.path) for e in m.exercises)
+
+    def next_pending(self, after: Exercise | None = None) -> Exercise | None:
+        """The first unlocked, not-done exercise in path order (after ``after`` if given)."""
+        exercises = self.in_path()
+        start = exercises.index(after) + 1 if after in exercises else 0
+        for exercise in (*exercises[start:], *exercises[:start]):
+            if exercise.name not in self.done and self.unlocked(exercise):
+                return exercise
+        return None
+
+    def newly_unlocked(self, before: Iterable[str]) -> tuple[Module, ...]:
+        """Modules open now that were locked with only ``before`` done."""
+        earlier = Gate(self.course, self.path, frozenset(before))
+        return tuple(
+            m
+            for m in self.course.path_modules(self.path)
+            if self.unlocked(m.exercises[0]) and not earlier.unlocked(m.exercises[0])
+        )

@@ -1,0 +1,184 @@
+"""The warm worker: a process that imports the heavy libraries once and forks a child per run.
+
+Started by the tool as ``python -m mlings.engine.worker LISTEN_FD``. It has no Python threads and
+never runs OpenMP or joblib code itself; it only imports, freezes the garbage collector and forks,
+so a child starts in tens of milliseconds with pandas, scikit-learn and LightGBM already loaded.
+
+Protocol, over one ``SOCK_SEQPACKET`` connection per run: the tool sends a request (JSON) with the
+write end of its events pipe attached; the worker answers ``{"pid": N}`` once forked and
+``{"returncode": R, "timed_out": B}`` when the child has ended. The worker enforces the timeout by
+killing the child's whole process group; it exits when its stdin closes (the tool is gone).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import importlib
+import json
+import os
+import select
+import signal
+import socket
+import sys
+import time
+import warnings
+from dataclasses import dataclass
+
+PRELOAD = (
+    "numpy",
+    "pandas",
+    "scipy.stats",
+    "sklearn.base",
+    "sklearn.compose",
+    "sklearn.ensemble",
+    "sklearn.linear_model",
+    "sklearn.metrics",
+    "sklearn.model_selection",
+    "sklearn.pipeline",
+    "sklearn.preprocessing",
+    "lightgbm",
+    "pandera.pandas",
+    "pydantic",
+    "fastapi",
+    "fastapi.testclient",
+    "httpx",
+    "pytest",
+    "mlings.engine.plugin",
+    "mlings.engine.child",
+)
+MAX_MESSAGE = 65536
+
+
+def preload() -> None:
+    """Import everything a check might need, once; a missing optional library is skipped."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name in PRELOAD:
+            with contextlib.suppress(Exception):
+                importlib.import_module(name)
+        from _pytest.config import default_plugins
+
+        for name in default_plugins:
+            with contextlib.suppress(Exception):
+                importlib.import_module(f"_pytest.{name}")
+
+
+@dataclass
+class Child:
+    """A forked run in progress."""
+
+    pid: int
+    pidfd: int
+    conn: socket.socket
+    deadline: float
+    timed_out: bool = False
+
+
+def _send(conn: socket.socket, message: dict[str, object]) -> None:
+    with contextlib.suppress(OSError):
+        conn.send(json.dumps(message).encode())
+
+
+def _kill_group(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)
+
+
+def _fork_child(request_json: str, events_fd: int, keep: list[int]) -> int:
+    """Fork a child that runs the checks; returns its pid in the worker."""
+    from mlings.engine.child import Request, run_checks
+
+    request = Request.from_json(request_json)
+    pid = os.fork()
+    if pid == 0:  # the child: never return into the worker's loop
+        code = 70
+        try:
+            os.setpgid(0, 0)
+            for fd in keep:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+            code = run_checks(request, events_fd)
+        finally:
+            os._exit(code)
+    with contextlib.suppress(OSError):
+        os.setpgid(pid, pid)
+    return pid
+
+
+def serve(listener: socket.socket) -> None:
+    """Accept runs until stdin closes."""
+    conns: dict[int, socket.socket] = {}  # connections waiting for their request
+    children: dict[int, Child] = {}  # by pidfd
+    busy: dict[int, Child] = {}  # by connection fd, to kill a run whose tool went away
+    stdin = sys.stdin.fileno()
+    while True:
+        now = time.monotonic()
+        for child in children.values():
+            if not child.timed_out and now >= child.deadline:
+                child.timed_out = True
+                _kill_group(child.pid)
+        pending = [c.deadline - now for c in children.values() if not c.timed_out]
+        wait = max(0.0, min(pending)) if pending else None
+        watched = [listener.fileno(), stdin, *conns, *children, *busy]
+        readable, _, _ = select.select(watched, [], [], wait)
+        for fd in readable:
+            if fd == stdin:
+                if not os.read(stdin, 4096):
+                    for child in children.values():
+                        _kill_group(child.pid)
+                    return
+            elif fd == listener.fileno():
+                conn, _ = listener.accept()
+                conns[conn.fileno()] = conn
+            elif fd in conns:
+                conn = conns.pop(fd)
+                try:
+                    data, fds, _, _ = socket.recv_fds(conn, MAX_MESSAGE, 1)
+                except OSError:
+                    data, fds = b"", []
+                if not data or not fds:
+                    for extra in fds:
+                        os.close(extra)
+                    conn.close()
+                    continue
+                request = json.loads(data)
+                keep = [listener.fileno(), conn.fileno(), *conns, *children, *busy]
+                pid = _fork_child(data.decode(), fds[0], keep)
+                os.close(fds[0])
+                child = Child(pid, os.pidfd_open(pid), conn, time.monotonic() + request["timeout"])
+                children[child.pidfd] = child
+                busy[conn.fileno()] = child
+                _send(conn, {"pid": pid})
+            elif fd in children:
+                child = children.pop(fd)
+                busy.pop(child.conn.fileno(), None)
+                _, status = os.waitpid(child.pid, 0)
+                os.close(child.pidfd)
+                _kill_group(child.pid)  # anything the learner's code left running in the group
+                _send(
+                    child.conn,
+                    {
+                        "returncode": os.waitstatus_to_exitcode(status),
+                        "timed_out": child.timed_out,
+                    },
+                )
+                child.conn.close()
+            elif fd in busy:  # the tool hung up mid-run: stop the run
+                with contextlib.suppress(OSError):
+                    if busy[fd].conn.recv(1):
+                        continue
+                _kill_group(busy.pop(fd).pid)
+
+
+def main() -> None:
+    """Entry point: preload, freeze the heap so forks share it, then serve."""
+    listener = socket.socket(fileno=int(sys.argv[1]))
+    preload()
+    gc.collect()
+    gc.freeze()
+    serve(listener)
+
+
+if __name__ == "__main__":
+    main()

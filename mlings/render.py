@@ -1,0 +1,198 @@
+"""Everything mlings draws in the terminal, with rich. Views take data and a console; no logic."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from rich.console import Console, Group, RenderableType
+from rich.markdown import Markdown
+from rich.panel import Panel
+from rich.syntax import Syntax
+from rich.table import Table
+from rich.text import Text
+
+from mlings.course import Course, Exercise, Gate
+from mlings.engine.results import CheckResult, Frame, RunResult, Status
+from mlings.progress import Progress
+
+STATUS_STYLE = {
+    Status.PASSED: ("✓ passed", "bold green"),
+    Status.FAILED: ("✗ failed", "bold red"),
+    Status.ERROR: ("✗ error", "bold red"),
+    Status.TIMEOUT: ("⏱ timed out", "bold yellow"),
+    Status.CRASHED: ("✗ crashed", "bold magenta"),
+}
+
+
+def error(console: Console, message: str) -> None:
+    """A problem the user can fix: one sentence in red, never a traceback."""
+    console.print(Text("✗ ", style="bold red") + Text(message))
+
+
+def notice(console: Console, message: str) -> None:
+    console.print(Text("! ", style="bold yellow") + Text(message))
+
+
+def link(path: Path, root: Path) -> Text:
+    """A path shown relative to the course root, clickable in terminals that support links."""
+    try:
+        shown = path.relative_to(root)
+    except ValueError:
+        shown = path
+    return Text(str(shown), style=f"bold cyan link {path.resolve().as_uri()}")
+
+
+def code_frame(frame: Frame, root: Path) -> RenderableType:
+    """The learner's own lines around the failure, the failing line highlighted."""
+    header = link(Path(frame.path), root) + Text(f", line {frame.line}, in {frame.function}")
+    if not frame.source:
+        return header
+    first = frame.source[0][0]
+    code = "\n".join(text for _, text in frame.source)
+    syntax = Syntax(
+        code,
+        "python",
+        line_numbers=True,
+        start_line=first,
+        highlight_lines={frame.line},
+        theme="ansi_dark",
+        word_wrap=True,
+    )
+    return Group(header, syntax)
+
+
+def checklist(checks: Sequence[CheckResult], running: str | None = None) -> RenderableType:
+    lines = Text()
+    for check in checks:
+        mark, style = ("✓", "green") if check.passed else ("✗", "red")
+        lines.append(f"  {mark} ", style=style)
+        lines.append(check.title + "\n")
+    if running:
+        lines.append("  … ", style="yellow")
+        lines.append(running + "\n", style="yellow")
+    return lines
+
+
+def result(console: Console, exercise: Exercise, run: RunResult, root: Path) -> None:
+    """The verdict on one run: status, checklist, first failure, the learner's output."""
+    label, style = STATUS_STYLE[run.status]
+    title = Text(f"{exercise.module} · {exercise.name}  ", style="bold") + Text(label, style=style)
+    parts: list[RenderableType] = [title]
+    if run.checks or run.running:
+        parts.append(checklist(run.checks, run.running if not run.passed else None))
+    failure = run.first_failure
+    if run.message:
+        parts.append(Text(run.message, style="red" if run.status is not Status.TIMEOUT else ""))
+        if run.frame:
+            parts.append(code_frame(run.frame, root))
+    elif failure is not None:
+        parts.append(Text.assemble(("First failure: ", "bold red"), failure.title))
+        parts.append(Text(failure.message))
+        if failure.frame:
+            parts.append(code_frame(failure.frame, root))
+    console.print(*parts)
+    if run.output.text:
+        note = ""
+        if run.output.truncated:
+            note = (
+                f" (your code printed {_size(run.output.total_bytes)}; showing the first "
+                f"{_size(len(run.output.text.encode()))})"
+            )
+        console.print(
+            Panel(
+                Text(run.output.text.rstrip("\n")),
+                title="Your output" + note,
+                title_align="left",
+                border_style="dim",
+            )
+        )
+
+
+def _size(count: int) -> str:
+    if count < 1024:
+        return f"{count} bytes"
+    if count < 1024**2:
+        return f"{count / 1024:.1f} KB"
+    return f"{count / 1024**2:.1f} MB"
+
+
+def progress_bar(done: int, total: int, width: int = 40) -> Text:
+    """``Progress: ████░░░░ 12/64``, readable with or without colour."""
+    filled = round(width * done / total) if total else 0
+    bar = Text("Progress: ")
+    bar.append("█" * filled, style="green")
+    bar.append("░" * (width - filled), style="dim")
+    bar.append(f" {done}/{total}")
+    return bar
+
+
+def hints(console: Console, exercise: Exercise, level: int) -> None:
+    """The hints revealed so far, newest last."""
+    for number, hint in enumerate(exercise.hints[:level], start=1):
+        console.print(
+            Panel(
+                Markdown(hint),
+                title=f"Hint {number} of {len(exercise.hints)}",
+                title_align="left",
+                border_style="yellow",
+            )
+        )
+    if level >= len(exercise.hints):
+        console.print(
+            Text("That was the last hint. `mlings solution` opens once you pass.", style="dim")
+        )
+    else:
+        console.print(Text("Run `mlings hint` again for the next one.", style="dim"))
+
+
+def course_list(console: Console, course: Course, gate: Gate, progress: Progress) -> None:
+    """Every module of the path with its exercises, status and lock."""
+    path_modules = course.path_modules(gate.path)
+    for module in path_modules:
+        done = sum(e.name in gate.done for e in module.exercises)
+        locked = not gate.unlocked(module.exercises[0])
+        heading = Text(f"{module.id}  {module.title}  ", style="bold dim" if locked else "bold")
+        heading.append(
+            "🔒 locked" if locked else f"{done}/{len(module.exercises)}",
+            style="dim" if locked else "cyan",
+        )
+        table = Table(show_header=False, box=None, padding=(0, 2))
+        for exercise in module.exercises:
+            if exercise.name in gate.done:
+                mark = Text("✓ done", style="green")
+            elif locked:
+                mark = Text("locked", style="dim")
+            else:
+                mark = Text("pending", style="yellow")
+            pointer = "▶" if exercise.name == progress.current else " "
+            table.add_row(
+                pointer, mark, Text(exercise.name), link(course.file(exercise.path), course.root)
+            )
+        console.print(heading, table, "")
+    total = len(gate.in_path())
+    console.print(progress_bar(sum(e.name in gate.done for e in gate.in_path()), total))
+
+
+def verify_summary(console: Console, results: Iterable[tuple[Exercise, RunResult]]) -> None:
+    table = Table(title="mlings verify", title_justify="left")
+    table.add_column("exercise")
+    table.add_column("status")
+    table.add_column("checks", justify="right")
+    table.add_column("first problem", overflow="fold")
+    for exercise, run in results:
+        label, style = STATUS_STYLE[run.status]
+        passed = sum(c.passed for c in run.checks)
+        failure = run.first_failure
+        problem = run.message or (f"{failure.title}: {failure.message}" if failure else "")
+        table.add_row(
+            f"{exercise.module}/{exercise.name}",
+            Text(label, style=style),
+            f"{passed}/{len(run.checks)}",
+            problem.splitlines()[0] if problem else "",
+        )
+    console.print(table)
+
+
+def lesson(console: Console, text: str) -> None:
+    console.print(Markdown(text))

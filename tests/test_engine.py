@@ -1,0 +1,185 @@
+"""The engine survives whatever an exercise does and gives each run exactly one fitting status."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from mlings.engine.results import CheckResult, Status
+from mlings.engine.runner import Engine, Job
+
+from .conftest import FIXTURES
+
+HOSTILE = FIXTURES / "hostile"
+CHECK = HOSTILE / "check_answer.py"
+
+
+def hostile_job(tmp_path: Path, name: str, timeout: float = 5.0, memory_mb: int = 2048) -> Job:
+    """A job running one hostile fixture, copied so it may harm only its copy."""
+    exercise = tmp_path / f"{name}.py"
+    shutil.copy(HOSTILE / f"{name}.py", exercise)
+    return Job(name, exercise, CHECK, tmp_path, timeout=timeout, memory_mb=memory_mb)
+
+
+def assert_still_works(engine: Engine, tmp_path: Path) -> None:
+    """After anything, the same engine still judges a good exercise."""
+    folder = tmp_path / "after"
+    folder.mkdir()
+    result = engine.run(hostile_job(folder, "good"))
+    assert result.status is Status.PASSED, result
+
+
+def test_a_correct_exercise_passes_every_check(engine: Engine, tmp_path: Path) -> None:
+    result = engine.run(hostile_job(tmp_path, "good"))
+    assert result.status is Status.PASSED
+    assert [c.title for c in result.checks] == ["answers 42", "answers 42 a second time"]
+    assert all(c.passed for c in result.checks)
+
+
+def test_a_wrong_answer_fails_with_the_checks_message_and_its_prints(
+    engine: Engine, tmp_path: Path
+) -> None:
+    result = engine.run(hostile_job(tmp_path, "wrong"))
+    assert result.status is Status.FAILED
+    assert result.first_failure is not None
+    assert result.first_failure.message == "answer() should return 42"
+    assert "thinking hard" in result.output.text
+    assert not result.output.truncated
+
+
+def test_check_results_stream_as_each_check_finishes(engine: Engine, tmp_path: Path) -> None:
+    seen: list[CheckResult] = []
+    result = engine.run(hostile_job(tmp_path, "wrong"), on_check=seen.append)
+    assert [c.title for c in seen] == [c.title for c in result.checks]
+
+
+def test_an_infinite_loop_times_out_and_leaves_no_process_behind(
+    engine: Engine, tmp_path: Path
+) -> None:
+    timeout = 2.0
+    started = time.monotonic()
+    result = engine.run(hostile_job(tmp_path, "infinite_loop", timeout=timeout))
+    elapsed = time.monotonic() - started
+    assert result.status is Status.TIMEOUT
+    assert elapsed < timeout + 2, f"took {elapsed:.1f} s"
+    assert "still running after 2 s" in result.message
+    assert result.running == "answers 42", "the message names the check that was running"
+    time.sleep(0.2)
+    orphans = subprocess.run(["pgrep", "-f", "mlings-orphan-marker"], capture_output=True)
+    assert orphans.returncode == 1, f"left running: {orphans.stdout!r}"
+    assert_still_works(engine, tmp_path)
+
+
+def test_sys_exit_inside_the_exercise_is_a_failed_check(engine: Engine, tmp_path: Path) -> None:
+    result = engine.run(hostile_job(tmp_path, "exit_in_function"))
+    assert result.status is Status.FAILED
+    assert "sys.exit(0)" in result.checks[0].message
+    assert_still_works(engine, tmp_path)
+
+
+def test_sys_exit_while_imported_is_an_error_naming_the_line(
+    engine: Engine, tmp_path: Path
+) -> None:
+    result = engine.run(hostile_job(tmp_path, "exit_at_import"))
+    assert result.status is Status.ERROR
+    assert "sys.exit(0) while being imported" in result.message
+    assert result.frame is not None and result.frame.line == 4
+
+
+def test_os_exit_is_a_crash_that_names_the_running_check(engine: Engine, tmp_path: Path) -> None:
+    result = engine.run(hostile_job(tmp_path, "os_exit"))
+    assert result.status is Status.CRASHED
+    assert "stopped early" in result.message and "answers 42" in result.message
+    assert_still_works(engine, tmp_path)
+
+
+def test_a_segfault_is_a_crash(engine: Engine, tmp_path: Path) -> None:
+    result = engine.run(hostile_job(tmp_path, "segfault"))
+    assert result.status is Status.CRASHED
+    assert "segmentation fault" in result.message
+    assert_still_works(engine, tmp_path)
+
+
+def test_printing_ten_megabytes_is_capped_and_said(engine: Engine, tmp_path: Path) -> None:
+    result = engine.run(hostile_job(tmp_path, "print_10mb"))
+    assert result.status is Status.PASSED
+    assert result.output.truncated
+    assert result.output.total_bytes >= 10 * 2**20
+    assert len(result.output.text) <= 8 * 1024
+
+
+def test_memory_past_the_cap_is_a_crash_that_says_memory(engine: Engine, tmp_path: Path) -> None:
+    result = engine.run(hostile_job(tmp_path, "memory_hog", timeout=30, memory_mb=2048))
+    assert result.status is Status.CRASHED
+    assert "2048 MiB memory cap" in result.message
+    assert_still_works(engine, tmp_path)
+
+
+def test_a_syntax_error_is_shown_as_that_with_its_line(engine: Engine, tmp_path: Path) -> None:
+    result = engine.run(hostile_job(tmp_path, "syntax_error"))
+    assert result.status is Status.ERROR
+    assert result.message.startswith("SyntaxError")
+    assert result.frame is not None and result.frame.line == 4
+    assert any("def answer()" in text for _, text in result.frame.source)
+
+
+def test_a_missing_package_is_shown_as_that_with_its_line(engine: Engine, tmp_path: Path) -> None:
+    result = engine.run(hostile_job(tmp_path, "missing_import"))
+    assert result.status is Status.ERROR
+    assert "pokemarket_secret_sauce" in result.message
+    assert result.frame is not None and result.frame.line == 2
+
+
+def test_an_exercise_that_deletes_itself_is_restored(engine: Engine, tmp_path: Path) -> None:
+    job = hostile_job(tmp_path, "deletes_itself")
+    original = job.exercise.read_bytes()
+    result = engine.run(job)
+    assert result.status is Status.ERROR
+    assert "deleted its own exercise file" in result.message
+    assert job.exercise.read_bytes() == original
+
+
+def test_learner_failures_show_their_own_frame_never_the_check(
+    engine: Engine, tmp_path: Path
+) -> None:
+    exercise = tmp_path / "todo.py"
+    exercise.write_text('def answer():\n    # TODO\n    raise NotImplementedError("answer")\n')
+    result = engine.run(Job("todo", exercise, CHECK, tmp_path))
+    failure = result.first_failure
+    assert failure is not None
+    assert failure.message == "NotImplementedError: answer"
+    assert failure.frame is not None
+    assert Path(failure.frame.path) == exercise.resolve() and failure.frame.line == 3
+    assert "exercise.answer()" not in repr(result), "the check's source stays hidden"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "good",
+        "wrong",
+        "exit_in_function",
+        "exit_at_import",
+        "os_exit",
+        "segfault",
+        "syntax_error",
+        "missing_import",
+        "deletes_itself",
+    ],
+)
+def test_warm_and_cold_runs_agree(
+    warm_engine: Engine, cold_engine: Engine, tmp_path: Path, name: str
+) -> None:
+    job = hostile_job(tmp_path, name)
+    warm, cold = warm_engine.run(job), cold_engine.run(job)
+    assert (warm.status, warm.checks, warm.message, warm.frame, warm.output) == (
+        cold.status,
+        cold.checks,
+        cold.message,
+        cold.frame,
+        cold.output,
+    )
