@@ -1,0 +1,113 @@
+"""Checks for 00_business/02_pricing_roi: value, payback and ROI of suggested prices."""
+
+import math
+
+import pytest
+
+POKEMARKET = {
+    "listings_per_month": 50_000,
+    "share_improved": 0.30,
+    "gain_per_improved_usd": 1.20,
+    "share_worsened": 0.05,
+    "loss_per_worsened_usd": 4.00,
+    "build_cost_usd": 60_000,
+    "run_cost_per_month_usd": 3_000,
+}
+
+
+def _case(exercise, **changes):
+    return exercise.PricingCase(**{**POKEMARKET, **changes})
+
+
+def _never(value):
+    return isinstance(value, float) and math.isinf(value) and value > 0
+
+
+def test_monthly_value(exercise):
+    """computes the monthly value of suggested prices for PokéMarket ($8,000)"""
+    value = exercise.monthly_value(_case(exercise))
+    assert value == pytest.approx(8_000), (
+        f"monthly_value gave {value!r} for the PokéMarket numbers; expected 8000: 50,000 "
+        "listings x (30% improved x $1.20 - 5% badly wrong x $4.00)."
+    )
+
+
+def test_counts_cost_of_wrong_prices(exercise):
+    """counts what wrong prices cost (rejects counting only the listings the model improves)"""
+    base = exercise.monthly_value(_case(exercise))
+    worse = exercise.monthly_value(_case(exercise, loss_per_worsened_usd=6.00))
+    assert worse == pytest.approx(base - 5_000), (
+        "When a badly wrong price costs $6 instead of $4, monthly_value should drop by $5,000 "
+        f"(2,500 wrong prices x $2); it went from {base!r} to {worse!r}. The value of a model is "
+        "what its good prices earn minus what its wrong prices cost."
+    )
+
+
+def test_monthly_net_counts_running_cost(exercise):
+    """subtracts the monthly running cost from the monthly value"""
+    net = exercise.monthly_net(_case(exercise))
+    assert net == pytest.approx(5_000), (
+        f"monthly_net gave {net!r}; expected 5000 ($8,000 value - $3,000 running cost)."
+    )
+
+
+def test_payback_and_roi(exercise):
+    """pays back in 12 months and earns about 45% ROI over two years"""
+    case = _case(exercise)
+    months = exercise.payback_months(case)
+    assert months == pytest.approx(12.0), (
+        f"payback_months gave {months!r}; expected 12.0 ($60,000 build cost / $5,000 net a month)."
+    )
+    two_years = exercise.roi(case, 24)
+    assert two_years == pytest.approx(60_000 / 132_000), (
+        f"roi(case, 24) gave {two_years!r}; expected about 0.4545: ($192,000 value - $132,000 "
+        "total cost) / $132,000, where total cost is the build plus 24 months of running."
+    )
+    one_year = exercise.roi(case, 12)
+    assert one_year == pytest.approx(0.0, abs=1e-9), (
+        f"roi(case, 12) gave {one_year!r}; expected 0.0: at the 12-month payback point the "
+        "project has exactly repaid its costs."
+    )
+
+
+def test_running_costs_delay_payback(exercise):
+    """higher running costs mean a later payback and a lower ROI (rejects ignoring them)"""
+    cheap, dear = _case(exercise), _case(exercise, run_cost_per_month_usd=5_000)
+    months_cheap, months_dear = exercise.payback_months(cheap), exercise.payback_months(dear)
+    assert months_dear == pytest.approx(20.0), (
+        "With running costs of $5,000 a month instead of $3,000, payback should take 20 months "
+        f"($60,000 / $3,000 net); payback_months gave {months_dear!r} "
+        f"(and {months_cheap!r} at $3,000). Running costs are paid every month the model lives."
+    )
+    roi_cheap, roi_dear = exercise.roi(cheap, 24), exercise.roi(dear, 24)
+    assert roi_dear == pytest.approx(12_000 / 180_000), (
+        "With running costs of $5,000 a month, ROI over 24 months should drop to about 0.067 "
+        f"(($192,000 - $180,000) / $180,000); roi gave {roi_dear!r} (and {roi_cheap!r} at $3,000)."
+    )
+
+
+def test_never_pays_back_when_running_costs_eat_the_value(exercise):
+    """never pays back when running costs eat the whole value (returns math.inf)"""
+    for run_cost in (8_500, 12_000):
+        months = exercise.payback_months(_case(exercise, run_cost_per_month_usd=run_cost))
+        assert _never(months), (
+            f"With running costs of ${run_cost:,} a month against $8,000 of value, the project "
+            f"never pays back; payback_months gave {months!r}, expected math.inf."
+        )
+
+
+def test_harmful_model_never_pays_back(exercise):
+    """a model worse than no model never pays back and has a negative ROI"""
+    case = _case(exercise, share_worsened=0.15)
+    value = exercise.monthly_value(case)
+    assert value == pytest.approx(-12_000), (
+        "When 15% of suggestions are badly wrong, the model loses money: 50,000 x (30% x $1.20 - "
+        f"15% x $4.00) = -$12,000 a month; monthly_value gave {value!r}."
+    )
+    months = exercise.payback_months(case)
+    assert _never(months), (
+        f"A model that loses money every month never pays back; payback_months gave {months!r}, "
+        "expected math.inf."
+    )
+    ratio = exercise.roi(case, 24)
+    assert ratio < 0, f"A model that loses money has a negative ROI; roi gave {ratio!r}."

@@ -1,0 +1,76 @@
+"""The cost-optimal decision threshold
+
+Trust & Safety's new scam model gives every listing a probability of being a scam, and the
+moderators review the listings it flags. Someone set the flag at "probability above 0.5" because
+that is the default. But the two mistakes do not cost the same:
+
+- a false alarm (flagging an honest listing) costs $5 of a moderator's time;
+- a missed scam costs $20: PokéMarket refunds the buyer.
+
+With calibrated probabilities, flag a listing when the expected cost of letting it through,
+p * C_FN, is larger than the expected cost of flagging it, (1 - p) * C_FP. Seen from the other
+side, a flag pays for itself when its precision is at least the break-even precision: the share
+of true scams among flags at which the refunds it saves equal the reviews it wastes.
+
+Write:
+
+- cost_optimal_threshold: the probability above which flagging is cheaper than not flagging;
+- break_even_precision:   the precision at which a flag exactly pays for its false alarms;
+- flag_listings:          which listings to flag (p at or above the threshold), as booleans;
+- total_cost:             what flagging at a given threshold costs on labelled listings:
+                          false alarms * C_FP + missed scams * C_FN.
+
+Done when: $5 and $20 give a threshold of 0.2 (not 0.8), and flagging at it costs less than
+the 0.5 default.
+
+Stuck? Run `mlings hint`.
+"""
+
+from collections.abc import Sequence
+
+import numpy as np
+
+COST_FALSE_ALARM_USD = 5.0  # C_FP: a moderator reviews an honest listing
+COST_MISSED_SCAM_USD = 20.0  # C_FN: PokéMarket refunds the buyer of a scam
+
+
+def cost_optimal_threshold(cost_fp: float, cost_fn: float) -> float:
+    """The scam probability at which flagging and not flagging cost the same."""
+    return cost_fp / (cost_fp + cost_fn)
+
+
+def break_even_precision(cost_fp: float, cost_fn: float) -> float:
+    """The precision at which a flag saves exactly what its false alarms cost."""
+    # precision * cost_fn = (1 - precision) * cost_fp: the same balance as the threshold.
+    return cost_fp / (cost_fp + cost_fn)
+
+
+def flag_listings(scam_probability: Sequence[float], cost_fp: float, cost_fn: float) -> np.ndarray:
+    """A boolean array: True for each listing to flag at the cost-optimal threshold."""
+    threshold = cost_optimal_threshold(cost_fp, cost_fn)
+    return np.asarray(scam_probability, dtype=float) >= threshold
+
+
+def total_cost(
+    scam_probability: Sequence[float],
+    is_scam: Sequence[bool],
+    threshold: float,
+    cost_fp: float,
+    cost_fn: float,
+) -> float:
+    """Dollars lost when listings with probability >= threshold are flagged and the rest pass."""
+    flagged = np.asarray(scam_probability, dtype=float) >= threshold
+    scam = np.asarray(is_scam, dtype=bool)
+    false_alarms = np.count_nonzero(flagged & ~scam)
+    missed_scams = np.count_nonzero(~flagged & scam)
+    return float(false_alarms * cost_fp + missed_scams * cost_fn)
+
+
+if __name__ == "__main__":
+    threshold = cost_optimal_threshold(COST_FALSE_ALARM_USD, COST_MISSED_SCAM_USD)
+    print(f"flag at p >= {threshold:.2f}")
+    rng = np.random.default_rng(0)
+    p = rng.beta(0.5, 4.0, size=10_000)
+    y = rng.random(10_000) < p
+    for t in (threshold, 0.5):
+        print(f"threshold {t:.2f}: ${total_cost(p, y, t, 5.0, 20.0):,.0f}")

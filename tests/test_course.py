@@ -1,0 +1,135 @@
+"""The catalog: a good info.toml loads; a bad one names the place and what is wrong; gating."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mlings.course import CatalogError, Gate, NotInCourse, find_root, load_course
+
+from .conftest import FIXTURES
+
+GOOD = """
+format_version = 1
+
+[paths]
+complete = ["01_data", "02_features"]
+
+[[modules]]
+id = "01_data"
+title = "Data"
+
+[[modules]]
+id = "02_features"
+title = "Features"
+
+[[exercises]]
+name = "load"
+module = "01_data"
+file = "01_load.py"
+hints = ["one", "two"]
+
+[[exercises]]
+name = "clean"
+module = "01_data"
+file = "02_clean.py"
+timeout = 30
+hints = ["one", "two", "three"]
+
+[[exercises]]
+name = "encode"
+module = "02_features"
+file = "01_encode.py"
+hints = ["one", "two"]
+"""
+
+
+def catalog(tmp_path: Path, text: str) -> Path:
+    (tmp_path / "info.toml").write_text(text)
+    return tmp_path
+
+
+def test_a_good_catalog_loads_modules_and_exercises_in_order(tmp_path: Path) -> None:
+    course = load_course(catalog(tmp_path, GOOD))
+    assert [m.id for m in course.modules] == ["01_data", "02_features"]
+    assert [e.name for e in course.exercises] == ["load", "clean", "encode"]
+    clean = course.exercise("clean")
+    assert clean.timeout == 30 and clean.hints == ("one", "two", "three")
+    assert course.exercise("load").timeout == 15
+    assert course.check_file(clean) == tmp_path / "mlings/checks/01_data/test_clean.py"
+    assert clean.path == Path("exercises/01_data/02_clean.py")
+
+
+def test_the_real_course_catalog_is_valid() -> None:
+    course = load_course(Path(__file__).resolve().parents[1])
+    assert course.modules[0].id == "00_business"
+    assert len(course.modules[0].exercises) >= 5
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda t: t.replace('format_version = 1', 'format_version = 2'), "'format_version'"),
+        (lambda t: t.replace('title = "Data"', 'title = "Data'), "not valid TOML"),
+        (lambda t: t.replace('hints = ["one", "two"]\n\n[[exercises]]\nname = "clean"',
+                             'hint = ["one", "two"]\n\n[[exercises]]\nname = "clean"'),
+         "exercise 'load' (line 15): unknown field 'hint' (did you mean 'hints'?)"),
+        (lambda t: t.replace('name = "clean"', 'name = "load"'), "used by an earlier exercise"),
+        (lambda t: t.replace('name = "clean"', 'name = "Clean-Up"'), "field 'name'"),
+        (lambda t: t.replace('module = "02_features"', 'module = "03_models"'),
+         "module '03_models' is not declared"),
+        (lambda t: t.replace('hints = ["one", "two", "three"]', 'hints = ["just one"]'),
+         "exercise 'clean' (line 21): field 'hints' must be a list of 2 or 3"),
+        (lambda t: t.replace("timeout = 30", "timeout = -1"), "field 'timeout'"),
+        (lambda t: t.replace('file = "01_load.py"', 'file = "../01_load.py"'), "field 'file'"),
+        (lambda t: t.replace('complete = ["01_data", "02_features"]',
+                             'complete = ["01_data", "09_capstone"]'),
+         "[paths] 'complete': names module '09_capstone'"),
+        (lambda t: t.replace('complete =', 'fast ='), "needs a 'complete' path"),
+        (lambda t: t + '\n[[modules]]\nid = "03_models"\ntitle = "Models"\n',
+         "module '03_models' (line 34): has no exercises"),
+        (lambda t: t.replace('id = "01_data"', 'id = "data"'), "must look like '01_data'"),
+        (lambda t: t.replace("format_version = 1", "format_version = 1\nwelcome = 'hi'"),
+         "unknown field 'welcome'"),
+    ],
+)
+def test_a_bad_catalog_names_the_field_and_the_problem(
+    tmp_path: Path, change, expected: str
+) -> None:
+    with pytest.raises(CatalogError) as raised:
+        load_course(catalog(tmp_path, change(GOOD)))
+    assert expected in str(raised.value)
+    assert str(raised.value).startswith("info.toml")
+
+
+def test_a_missing_catalog_is_not_a_course(tmp_path: Path) -> None:
+    with pytest.raises(NotInCourse, match="No info.toml"):
+        find_root(start=tmp_path)
+
+
+def test_the_course_root_is_the_nearest_folder_with_a_catalog(tmp_path: Path) -> None:
+    catalog(tmp_path, GOOD)
+    deep = tmp_path / "exercises" / "01_data"
+    deep.mkdir(parents=True)
+    assert find_root(start=deep) == tmp_path.resolve()
+
+
+def test_modules_unlock_in_path_order_once_the_previous_is_done() -> None:
+    course = load_course(FIXTURES / "course")
+    greet = course.exercise("greet")
+    gate = Gate(course, "complete", frozenset({"answer"}))
+    reason = gate.lock_reason(greet)
+    assert reason is not None and "finish module 01_first" in reason and "1 exercise(s)" in reason
+    assert gate.next_pending() == course.exercise("double")
+    opened = Gate(course, "complete", frozenset({"answer", "double"}))
+    assert opened.unlocked(greet)
+    assert opened.newly_unlocked({"answer"}) == (course.module("02_second"),)
+
+
+def test_a_module_outside_the_chosen_path_says_how_to_switch() -> None:
+    course = load_course(FIXTURES / "course")
+    gate = Gate(course, "second_only", frozenset())
+    assert gate.unlocked(course.exercise("greet"))
+    reason = gate.lock_reason(course.exercise("answer"))
+    assert reason is not None and "mlings path" in reason

@@ -1,0 +1,80 @@
+"""The course's exercises are sound, their checks judge by behaviour, and both engines agree.
+
+``tests/variants/<module>/<exercise>/`` holds plausible learner files: ``wrong_*.py`` make the
+common mistake the exercise's lesson warns about and must fail; ``alt_*.py`` are correct but
+written differently from the reference solution and must pass.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mlings.course import load_course
+from mlings.engine.results import Status
+from mlings.engine.runner import Engine, Job
+
+from .conftest import PROJECT, mlings
+
+COURSE = load_course(PROJECT)
+VARIANTS = Path(__file__).resolve().parent / "variants"
+
+
+def job_for(name: str, file: Path) -> Job:
+    exercise = COURSE.exercise(name)
+    return Job(name, file, COURSE.check_file(exercise), PROJECT, timeout=exercise.timeout)
+
+
+def variants(prefix: str) -> list[pytest.param]:
+    found = []
+    for exercise in COURSE.exercises:
+        folder = VARIANTS / exercise.module / exercise.name
+        for file in sorted(folder.glob(f"{prefix}_*.py")):
+            found.append(pytest.param(exercise.name, file, id=f"{exercise.name}/{file.stem}"))
+    return found
+
+
+def test_mlings_dev_check_passes_on_the_course() -> None:
+    result = mlings(PROJECT, "dev", "check", timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "sound: each fails untouched and passes solved" in result.stdout
+
+
+def test_every_exercise_has_a_wrong_and_an_alternative_variant() -> None:
+    for exercise in COURSE.exercises:
+        folder = VARIANTS / exercise.module / exercise.name
+        assert list(folder.glob("wrong_*.py")), f"no wrong_* variant for {exercise.name}"
+        assert list(folder.glob("alt_*.py")), f"no alt_* variant for {exercise.name}"
+
+
+@pytest.mark.parametrize(("name", "file"), variants("wrong"))
+def test_the_common_mistake_fails_the_checks(warm_engine: Engine, name: str, file: Path) -> None:
+    result = warm_engine.run(job_for(name, file))
+    assert result.status is Status.FAILED, (result.status, result.message)
+
+
+@pytest.mark.parametrize(("name", "file"), variants("alt"))
+def test_a_correct_alternative_passes_the_checks(
+    warm_engine: Engine, name: str, file: Path
+) -> None:
+    result = warm_engine.run(job_for(name, file))
+    failure = result.first_failure
+    assert result.status is Status.PASSED, result.message or (failure and failure.message)
+
+
+@pytest.mark.parametrize("kind", ["path", "solution"])
+@pytest.mark.parametrize("name", [e.name for e in COURSE.exercises])
+def test_warm_and_cold_engines_agree_on_every_exercise(
+    warm_engine: Engine, cold_engine: Engine, name: str, kind: str
+) -> None:
+    exercise = COURSE.exercise(name)
+    job = job_for(name, PROJECT / getattr(exercise, kind))
+    warm, cold = warm_engine.run(job), cold_engine.run(job)
+    assert warm.status is (Status.PASSED if kind == "solution" else Status.FAILED)
+    assert (warm.status, warm.checks, warm.message, warm.output) == (
+        cold.status,
+        cold.checks,
+        cold.message,
+        cold.output,
+    )
