@@ -3,7 +3,8 @@
 The catalog is valid (loading it proves that); every exercise, solution, check and lesson exists;
 every exercise marks its edits with ``# TODO`` and differs from its solution; every check has a
 learner-facing docstring and never imports from ``solutions/``; every untouched exercise fails
-cleanly (status failed, not an import error or a crash) and every solution passes.
+cleanly (status failed, not an import error or a crash) and every solution passes with warnings
+treated as errors.
 """
 
 from __future__ import annotations
@@ -106,6 +107,7 @@ def run_both(
             check=course.check_file(exercise),
             root=course.root,
             timeout=exercise.timeout,
+            strict=relative == exercise.solution,
         )
 
     pairs = [(job(e, e.path), job(e, e.solution)) for e in exercises]

@@ -96,17 +96,9 @@ def start() -> None:
     app = open_app(engine="cold")
     try:
         if not app.progress.welcomed and app.course.welcome_message:
-            console.print(render.Panel(app.course.welcome_message, border_style="cyan"))
+            render.message_panel(console, app.course.welcome_message, "cyan")
             app.mark_welcomed()
-        exercise = app.current()
-        passed = _run_and_show(app, exercise)
-        path = render.link(app.course.file(exercise.path), app.course.root)
-        if not passed:
-            console.print(
-                render.Text("Edit ")
-                + path
-                + render.Text(", then run `mlings run` to check it again. Stuck? `mlings hint`.")
-            )
+        _run_and_show(app, app.current())
     finally:
         app.close()
 
@@ -132,9 +124,17 @@ def _run_and_show(app: App, exercise: Exercise) -> bool:
                 app.set_current(following)
             console.print(f"Next up: [bold]{following.name}[/]. Run `mlings run` to start it.")
         elif app.path_done():
-            console.print(render.Panel(app.course.final_message, border_style="green"))
+            render.message_panel(console, app.course.final_message, "green")
     in_path = gate.in_path()
+    console.print()
     console.print(render.progress_bar(sum(e.name in gate.done for e in in_path), len(in_path)))
+    if not result.passed:
+        path = render.link(app.course.file(exercise.path), app.course.root)
+        console.print(
+            render.Text("Edit ")
+            + path
+            + render.Text(", then `mlings run` checks it again. Stuck? `mlings hint`.")
+        )
     return result.passed
 
 

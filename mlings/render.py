@@ -25,6 +25,11 @@ STATUS_STYLE = {
 }
 
 
+def message_panel(console: Console, text: str, style: str) -> None:
+    """A course message (welcome, the end) from info.toml, as Markdown in a frame."""
+    console.print(Panel(Markdown(text), border_style=style, padding=(1, 2)))
+
+
 def error(console: Console, message: str) -> None:
     """A problem the user can fix: one sentence in red, never a traceback."""
     console.print(Text("✗ ", style="bold red") + Text(message))
@@ -62,16 +67,15 @@ def code_frame(frame: Frame, root: Path) -> RenderableType:
     return Group(header, syntax)
 
 
-def checklist(checks: Sequence[CheckResult], running: str | None = None) -> RenderableType:
-    lines = Text()
-    for check in checks:
-        mark, style = ("✓", "green") if check.passed else ("✗", "red")
-        lines.append(f"  {mark} ", style=style)
-        lines.append(check.title + "\n")
+def checklist(checks: Sequence[CheckResult], running: str | None = None) -> Text:
+    """One line per check: ✓ or ✗ and its learner-facing title; … for the one running."""
+    lines = [
+        Text.assemble(("  ✓ ", "green") if check.passed else ("  ✗ ", "red"), check.title)
+        for check in checks
+    ]
     if running:
-        lines.append("  … ", style="yellow")
-        lines.append(running + "\n", style="yellow")
-    return lines
+        lines.append(Text.assemble(("  … ", "yellow"), (running, "yellow")))
+    return Text("\n").join(lines)
 
 
 def result(console: Console, exercise: Exercise, run: RunResult, root: Path) -> None:
@@ -87,11 +91,11 @@ def result(console: Console, exercise: Exercise, run: RunResult, root: Path) -> 
         if run.frame:
             parts.append(code_frame(run.frame, root))
     elif failure is not None:
-        parts.append(Text.assemble(("First failure: ", "bold red"), failure.title))
+        parts.append(Text.assemble("\n", ("First failure: ", "bold red"), failure.title))
         parts.append(Text(failure.message))
         if failure.frame:
             parts.append(code_frame(failure.frame, root))
-    console.print(*parts)
+    console.print(Group(*parts))
     if run.output.text:
         note = ""
         if run.output.truncated:

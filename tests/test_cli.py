@@ -87,8 +87,11 @@ def test_list_shows_every_module_with_status(tiny_course: Path):
 def test_verify_exits_1_while_anything_is_pending_and_0_when_all_pass(tiny_course: Path):
     pending = mlings(tiny_course, "verify")
     assert pending.returncode == 1 and "0/3 exercises pass" in said(pending)
-    for module, file in [("01_first", "01_answer.py"), ("01_first", "02_double.py"),
-                         ("02_second", "01_greet.py")]:
+    for module, file in [
+        ("01_first", "01_answer.py"),
+        ("01_first", "02_double.py"),
+        ("02_second", "01_greet.py"),
+    ]:
         solve(tiny_course, module, file)
     done = mlings(tiny_course, "verify", "--jobs", "2")
     assert done.returncode == 0 and "3/3 exercises pass" in said(done)
@@ -108,8 +111,9 @@ def test_verify_writes_json_and_junit_reports(tiny_course: Path):
     suites = ET.parse(junit).getroot()
     cases = suites.findall(".//testcase")
     assert len(cases) == 4 and len(suites.findall(".//failure")) == 3
-    only = json.loads(mlings(tiny_course, "verify", "--module", "02_second", "--format",
-                             "json").stdout)
+    only = json.loads(
+        mlings(tiny_course, "verify", "--module", "02_second", "--format", "json").stdout
+    )
     assert [e["name"] for e in only["exercises"]] == ["greet"]
 
 
@@ -140,9 +144,12 @@ def test_the_solution_opens_only_once_done_as_a_diff(tiny_course: Path):
     closed = mlings(tiny_course, "solution", "answer")
     assert closed.returncode == 2 and "opens once your version passes" in said(closed)
     exercise = tiny_course / "exercises/01_first/01_answer.py"
-    exercise.write_text(exercise.read_text().replace(
-        '    # TODO: return the answer\n    raise NotImplementedError("return the answer")',
-        "    return 6 * 7"))
+    exercise.write_text(
+        exercise.read_text().replace(
+            '    # TODO: return the answer\n    raise NotImplementedError("return the answer")',
+            "    return 6 * 7",
+        )
+    )
     assert mlings(tiny_course, "run").returncode == 0
     opened = said(mlings(tiny_course, "solution", "answer"))
     assert "- return 6 * 7" in opened and "+ return 42" in opened
@@ -177,7 +184,7 @@ def test_outside_a_course_mlings_says_where_to_go(tmp_path: Path):
 
 def test_a_broken_catalog_is_one_clear_sentence(tiny_course: Path):
     catalog = tiny_course / "info.toml"
-    catalog.write_text(catalog.read_text().replace('timeout = 10', 'timeout = "soon"'))
+    catalog.write_text(catalog.read_text().replace("timeout = 10", 'timeout = "soon"'))
     result = mlings(tiny_course, "list")
     assert result.returncode == 2
     assert "info.toml, exercise 'answer' (line 20): field 'timeout'" in said(result)
@@ -215,3 +222,15 @@ def test_python_dash_m_mlings_shows_help(tiny_course: Path):
     assert result.returncode == 0
     for command in ("run", "hint", "list", "verify", "reset", "solution", "learn", "dev"):
         assert command in result.stdout
+
+
+def test_dev_check_treats_a_warning_in_a_solution_as_a_problem(tiny_course: Path):
+    (tiny_course / "solutions/02_second/01_greet.py").write_text(
+        "import warnings\n\n\ndef greet(name):\n"
+        "    warnings.warn('an old API', DeprecationWarning, stacklevel=1)\n"
+        "    return f'Hello, {name}!'\n"
+    )
+    result = mlings(tiny_course, "dev", "check")
+    assert result.returncode == 1
+    assert "02_second/greet: the solution does not pass" in said(result)
+    assert "DeprecationWarning: an old API" in said(result)

@@ -70,28 +70,43 @@ def test_the_real_course_catalog_is_valid() -> None:
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (lambda t: t.replace('format_version = 1', 'format_version = 2'), "'format_version'"),
+        (lambda t: t.replace("format_version = 1", "format_version = 2"), "'format_version'"),
         (lambda t: t.replace('title = "Data"', 'title = "Data'), "not valid TOML"),
-        (lambda t: t.replace('hints = ["one", "two"]\n\n[[exercises]]\nname = "clean"',
-                             'hint = ["one", "two"]\n\n[[exercises]]\nname = "clean"'),
-         "exercise 'load' (line 15): unknown field 'hint' (did you mean 'hints'?)"),
+        (
+            lambda t: t.replace(
+                'hints = ["one", "two"]\n\n[[exercises]]\nname = "clean"',
+                'hint = ["one", "two"]\n\n[[exercises]]\nname = "clean"',
+            ),
+            "exercise 'load' (line 15): unknown field 'hint' (did you mean 'hints'?)",
+        ),
         (lambda t: t.replace('name = "clean"', 'name = "load"'), "used by an earlier exercise"),
         (lambda t: t.replace('name = "clean"', 'name = "Clean-Up"'), "field 'name'"),
-        (lambda t: t.replace('module = "02_features"', 'module = "03_models"'),
-         "module '03_models' is not declared"),
-        (lambda t: t.replace('hints = ["one", "two", "three"]', 'hints = ["just one"]'),
-         "exercise 'clean' (line 21): field 'hints' must be a list of 2 or 3"),
+        (
+            lambda t: t.replace('module = "02_features"', 'module = "03_models"'),
+            "module '03_models' is not declared",
+        ),
+        (
+            lambda t: t.replace('hints = ["one", "two", "three"]', 'hints = ["just one"]'),
+            "exercise 'clean' (line 21): field 'hints' must be a list of 2 or 3",
+        ),
         (lambda t: t.replace("timeout = 30", "timeout = -1"), "field 'timeout'"),
         (lambda t: t.replace('file = "01_load.py"', 'file = "../01_load.py"'), "field 'file'"),
-        (lambda t: t.replace('complete = ["01_data", "02_features"]',
-                             'complete = ["01_data", "09_capstone"]'),
-         "[paths] 'complete': names module '09_capstone'"),
-        (lambda t: t.replace('complete =', 'fast ='), "needs a 'complete' path"),
-        (lambda t: t + '\n[[modules]]\nid = "03_models"\ntitle = "Models"\n',
-         "module '03_models' (line 34): has no exercises"),
+        (
+            lambda t: t.replace(
+                'complete = ["01_data", "02_features"]', 'complete = ["01_data", "09_capstone"]'
+            ),
+            "[paths] 'complete': names module '09_capstone'",
+        ),
+        (lambda t: t.replace("complete =", "fast ="), "needs a 'complete' path"),
+        (
+            lambda t: t + '\n[[modules]]\nid = "03_models"\ntitle = "Models"\n',
+            "module '03_models' (line 34): has no exercises",
+        ),
         (lambda t: t.replace('id = "01_data"', 'id = "data"'), "must look like '01_data'"),
-        (lambda t: t.replace("format_version = 1", "format_version = 1\nwelcome = 'hi'"),
-         "unknown field 'welcome'"),
+        (
+            lambda t: t.replace("format_version = 1", "format_version = 1\nwelcome = 'hi'"),
+            "unknown field 'welcome'",
+        ),
     ],
 )
 def test_a_bad_catalog_names_the_field_and_the_problem(
@@ -104,7 +119,7 @@ def test_a_bad_catalog_names_the_field_and_the_problem(
 
 
 def test_a_missing_catalog_is_not_a_course(tmp_path: Path) -> None:
-    with pytest.raises(NotInCourse, match="No info.toml"):
+    with pytest.raises(NotInCourse, match=r"No info\.toml"):
         find_root(start=tmp_path)
 
 

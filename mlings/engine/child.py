@@ -42,6 +42,7 @@ class Request:
     run_dir: str  # a fresh folder for this run: output file and scratch working directory
     timeout: float
     memory_mb: int
+    strict: bool = False  # warnings are errors (authors proving their own code warning-free)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -66,6 +67,8 @@ def pytest_args(request: Request) -> list[str]:
     ]
     for name in DISABLED_PLUGINS:
         args += ["-p", f"no:{name}"]
+    if request.strict:
+        args += ["-W", "error"]
     return [*args, request.check]
 
 

@@ -8,12 +8,12 @@ tells which check it was in. Events never carry the check's own source, only the
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import json
 import linecache
 import os
 import sys
-import traceback
 from pathlib import Path
 from types import ModuleType, TracebackType
 from typing import Any
@@ -41,6 +41,7 @@ def emit(event: str, **fields: Any) -> None:
         view = view[written:]
 
 
+@functools.cache
 def exercise_path() -> Path:
     """The learner's file this run judges."""
     raw = os.environ.get(EXERCISE_ENV)
@@ -63,13 +64,16 @@ def _frame(path: Path, lineno: int | None, function: str = "<module>") -> dict[s
 def learner_frame(tb: TracebackType | None) -> dict[str, Any] | None:
     """The innermost traceback frame that lies in the learner's file, with its source."""
     path = exercise_path()
-    found = None
-    for summary in traceback.extract_tb(tb):
-        if Path(summary.filename).resolve() == path:
-            found = summary
-    if found is None:
-        return None
-    return _frame(path, found.lineno, found.name)
+    wanted = str(path)
+    found: tuple[int, str] | None = None
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_filename == wanted or (
+            code.co_filename.endswith(path.name) and Path(code.co_filename).resolve() == path
+        ):
+            found = (tb.tb_lineno, code.co_name)
+        tb = tb.tb_next
+    return _frame(path, *found) if found else None
 
 
 def describe(exc: BaseException) -> str:

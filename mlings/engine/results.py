@@ -135,7 +135,6 @@ def _signal_name(number: int) -> str:
 
 
 def verdict(
-    exercise: str,
     collected: Collector,
     returncode: int | None,
     *,

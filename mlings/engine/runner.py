@@ -45,6 +45,7 @@ class Job:
     root: Path
     timeout: float = 15.0
     memory_mb: int = DEFAULT_MEMORY_MB
+    strict: bool = False  # warnings count as errors
 
 
 class Engine(Protocol):
@@ -137,10 +138,10 @@ class _BaseEngine:
                 run_dir=str(run_dir),
                 timeout=job.timeout,
                 memory_mb=job.memory_mb,
+                strict=job.strict,
             )
             collector, ended = self._supervise(request, job, on_check)
             status, message, frame = verdict(
-                job.name,
                 collector,
                 ended.returncode,
                 timed_out=ended.timed_out,
