@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import random
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -36,6 +41,22 @@ def test_progress_round_trips_through_the_file(tmp_path: Path) -> None:
 
 def test_a_save_leaves_no_temporary_files(tmp_path: Path) -> None:
     store = saved(tmp_path)
+    assert sorted(p.name for p in store.folder.iterdir()) == ["state.json", "state.json.bak"]
+
+
+def test_a_save_that_dies_midway_leaves_the_previous_state_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = saved(tmp_path)
+    before = store.state.read_text()
+
+    def power_cut(fd: int) -> None:
+        raise OSError("disk gone")
+
+    monkeypatch.setattr("mlings.progress.os.fsync", power_cut)
+    with pytest.raises(OSError, match="disk gone"):
+        store.save(Progress(current="greet"))
+    assert store.state.read_text() == before
     assert sorted(p.name for p in store.folder.iterdir()) == ["state.json", "state.json.bak"]
 
 
@@ -117,3 +138,29 @@ def test_the_state_file_is_plain_json_a_human_can_read(tmp_path: Path) -> None:
     store = saved(tmp_path)
     data = json.loads(store.state.read_text())
     assert data["format_version"] == 1 and data["current"] == "double"
+
+
+SAVER = """
+import sys
+from pathlib import Path
+from mlings.progress import Store
+store = Store(Path(sys.argv[1]))
+while True:
+    store.update(lambda p: p.record_run("answer", passed=False))
+"""
+
+
+def test_killing_a_process_mid_save_never_leaves_unreadable_progress(tmp_path: Path) -> None:
+    rng = random.Random(7)
+    seen = 0
+    for _ in range(10):
+        saver = subprocess.Popen([sys.executable, "-c", SAVER, str(tmp_path)])
+        time.sleep(rng.uniform(0.3, 0.6))
+        saver.send_signal(signal.SIGKILL)
+        saver.wait()
+        store = Store(tmp_path)
+        attempts = store.load().attempts.get("answer", 0)
+        assert store.notice is None, store.notice
+        assert attempts >= seen, "a later save never loses what an earlier one recorded"
+        seen = attempts
+    assert seen > 0
