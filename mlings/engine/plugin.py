@@ -29,6 +29,14 @@ CONTEXT_LINES = 2
 _state: dict[str, Any] = {"module": None}
 
 
+def reset() -> None:
+    """Forget a finished session (the warm worker rehearses one before it forks)."""
+    _state.clear()
+    _state["module"] = None
+    exercise_path.cache_clear()
+    sys.modules.pop(MODULE_NAME, None)
+
+
 def emit(event: str, **fields: Any) -> None:
     """Write one event line to the runner's pipe (or nowhere when run by hand)."""
     fd = os.environ.get(EVENTS_FD_ENV)

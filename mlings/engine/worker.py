@@ -1,8 +1,9 @@
 """The warm worker: a process that imports the heavy libraries once and forks a child per run.
 
 Started by the tool as ``python -m mlings.engine.worker LISTEN_FD``. It has no Python threads and
-never runs OpenMP or joblib code itself; it only imports, freezes the garbage collector and forks,
-so a child starts in tens of milliseconds with pandas, scikit-learn and LightGBM already loaded.
+never runs OpenMP or joblib code itself; it only imports, rehearses one trivial pytest session,
+freezes the garbage collector and forks, so a child starts in tens of milliseconds with pandas,
+scikit-learn, LightGBM and a warm pytest already loaded.
 
 Protocol, over one ``SOCK_SEQPACKET`` connection per run: the tool sends a request (JSON) with the
 write end of its events pipe attached; the worker answers ``{"pid": N}`` once forked and
@@ -21,9 +22,11 @@ import select
 import signal
 import socket
 import sys
+import tempfile
 import time
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 
 PRELOAD = (
     "numpy",
@@ -62,6 +65,42 @@ def preload() -> None:
         for name in default_plugins:
             with contextlib.suppress(Exception):
                 importlib.import_module(f"_pytest.{name}")
+
+
+REHEARSAL_EXERCISE = "def answer():\n    return 42\n"
+REHEARSAL_CHECK = '''
+def test_passes(exercise):
+    """passes"""
+    assert exercise.answer() == 42
+
+
+def test_fails(exercise):
+    """fails"""
+    assert exercise.answer() == 41, "not 41"
+'''
+
+
+def rehearse() -> None:
+    """Run one throwaway pytest session so pytest's lazy imports and caches are warm in forks."""
+    import pytest
+
+    from mlings.engine import plugin
+    from mlings.engine.child import Request, pytest_args
+
+    with tempfile.TemporaryDirectory(prefix="mlings-rehearsal-") as folder:
+        exercise, check = Path(folder, "exercise.py"), Path(folder, "test_rehearsal.py")
+        exercise.write_text(REHEARSAL_EXERCISE)
+        check.write_text(REHEARSAL_CHECK)
+        request = Request(str(exercise), str(check), folder, folder, timeout=1, memory_mb=1)
+        os.environ[plugin.EXERCISE_ENV] = str(exercise)
+        try:
+            with contextlib.suppress(Exception):
+                pytest.main(pytest_args(request))
+        finally:
+            del os.environ[plugin.EXERCISE_ENV]
+            plugin.reset()
+            for name in [n for n in sys.modules if n.endswith("test_rehearsal")]:
+                del sys.modules[name]
 
 
 @dataclass
@@ -175,6 +214,7 @@ def main() -> None:
     """Entry point: preload, freeze the heap so forks share it, then serve."""
     listener = socket.socket(fileno=int(sys.argv[1]))
     preload()
+    rehearse()
     gc.collect()
     gc.freeze()
     serve(listener)
