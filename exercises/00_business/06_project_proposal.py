@@ -18,10 +18,11 @@ Proposal with:
   the per-rarity median baseline and a target below it;
 - risks: what could go wrong, each with a mitigation;
 - out_of_scope: what this first version will not do;
-- the money: monthly value, build cost and running cost.
+- the money: monthly value, build cost and running cost, in dollars, as the constants say.
 
 Done when: every part is filled with real content (no "TODO"), the numbers are numbers, every
-target beats its baseline, and every risk has a mitigation. The wording is yours.
+target beats its baseline, every risk has a mitigation, and the money is the business case's.
+The wording is yours.
 
 Stuck? Run `mlings hint`.
 """

@@ -13,6 +13,11 @@ def test_threshold_for_pokemarket(exercise):
             " 0.8 is the answer with the costs swapped: a missed scam is the expensive mistake, "
             "so flag even at fairly low probabilities."
         )
+    elif got == pytest.approx(0.5):
+        message += (
+            " 0.5 is the default, which assumes both mistakes cost the same; here a missed scam "
+            "costs four times a false alarm."
+        )
     assert got == pytest.approx(0.2), message
 
 
@@ -70,6 +75,19 @@ def test_flags_a_thirty_percent_scam(exercise):
     )
 
 
+def test_flags_follow_the_costs_given(exercise):
+    """flags by the costs it is given: an expensive false alarm raises the bar"""
+    got = [bool(flag) for flag in exercise.flag_listings([0.3, 0.7, 0.8], 30.0, 10.0)]
+    message = (
+        f"flag_listings([0.3, 0.7, 0.8], cost_fp=30, cost_fn=10) gave {got}; expected "
+        "[False, False, True]. When a false alarm costs $30 and a miss $10, flagging only pays "
+        "from a scam probability of 0.75."
+    )
+    if got == [True, True, True]:
+        message += " Use the costs the function is given, not the module's $5 and $20."
+    assert got == [False, False, True], message
+
+
 def test_total_cost(exercise):
     """prices the flagging decisions: false alarms x C_FP + missed scams x C_FN"""
     probability = [0.1, 0.3, 0.6, 0.9, 0.15, 0.25]
@@ -83,6 +101,12 @@ def test_total_cost(exercise):
     assert got == pytest.approx(20.0), (
         f"total_cost at threshold 0.5 gave {got!r}; expected 20: no false alarms, and one missed "
         "scam (p = 0.15) at $20."
+    )
+    got = exercise.total_cost(probability, is_scam, 0.2, 1.0, 100.0)
+    assert got == pytest.approx(102.0), (
+        f"total_cost at threshold 0.2 with cost_fp=1 and cost_fn=100 gave {got!r}; expected 102: "
+        "two false alarms at $1 and one missed scam at $100. Use the costs the function is "
+        "given, not the module's constants."
     )
 
 

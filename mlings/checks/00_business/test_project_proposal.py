@@ -8,6 +8,11 @@ import pytest
 
 LEVELS = ("model", "business", "user")
 BASELINE_MAE_USD = 6.40
+MONEY = (
+    ("monthly_value_usd", 8_000.0, "MONTHLY_VALUE_USD, from the ROI exercise"),
+    ("build_cost_usd", 60_000.0, "BUILD_COST_USD"),
+    ("run_cost_per_month_usd", 3_000.0, "RUN_COST_PER_MONTH_USD"),
+)
 PLACEHOLDERS = {"", "todo", "tbd", "...", "-", "n/a", "none", "?", "xxx"}
 
 
@@ -138,15 +143,24 @@ def test_states_out_of_scope(exercise):
 
 
 def test_states_the_money(exercise):
-    """states the money: value, build and running cost as numbers, value above running cost"""
+    """states the money in dollars, as the business case found it (rejects made-up numbers)"""
     proposal = exercise.build_proposal()
-    fields = ("monthly_value_usd", "build_cost_usd", "run_cost_per_month_usd")
-    value, build, run = (_get(proposal, field) for field in fields)
-    for field, amount in zip(fields, (value, build, run), strict=True):
+    for field, expected, source in MONEY:
+        amount = _get(proposal, field)
         assert _is_number(amount) and amount > 0, (
             f"{field} should be a positive number of dollars; it is {amount!r}."
         )
-    assert value > run, (
-        f"The monthly value (${value:,.0f}) does not cover the running cost (${run:,.0f}): this "
-        "proposal never pays back. Check the numbers from the ROI exercise."
-    )
+        message = (
+            f"{field} is {amount:,.2f}; the business case says ${expected:,.0f} ({source}). "
+            "Leadership holds you to these numbers: take them from the constants."
+        )
+        if amount * 1_000 == pytest.approx(expected):
+            message += " The fields are in dollars, not thousands of dollars."
+        elif field == "monthly_value_usd" and amount == pytest.approx(5_000):
+            message += (
+                " $5,000 is the value net of running costs, which the proposal states on their "
+                "own: give the value before them."
+            )
+        elif field == "monthly_value_usd" and amount == pytest.approx(18_000):
+            message += " $18,000 counts what good prices earn and forgets what wrong ones cost."
+        assert amount == pytest.approx(expected, rel=0.01), message

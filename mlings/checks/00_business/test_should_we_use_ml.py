@@ -1,5 +1,7 @@
 """Checks for 00_business/01_should_we_use_ml: the right tool for five PokéMarket requests."""
 
+from collections.abc import Mapping
+
 CHOICES = {"ml", "heuristic", "no_build"}
 REASONS = {
     "complex_patterns",
@@ -16,6 +18,8 @@ NEEDS_ML = {"price_suggestion", "listing_fraud"}
 def _decision(exercise, scenario):
     """The learner's (choice, reason) for one scenario, validated for shape."""
     decision = exercise.decide(scenario)
+    if isinstance(decision, Mapping) and {"choice", "reason"} <= decision.keys():
+        return decision["choice"], decision["reason"]
     try:
         choice, reason = decision
     except (TypeError, ValueError):
@@ -52,7 +56,8 @@ def test_rejects_ml_everywhere(exercise):
     ml_for = [s for s in SCENARIOS if _decision(exercise, s)[0] == "ml"]
     needless = [s for s in ml_for if s not in NEEDS_ML]
     assert not needless, (
-        f"You chose 'ml' for {len(ml_for)} of the 5 requests, including {', '.join(needless)}. "
+        f"You chose 'ml' for {len(ml_for)} of the 5 requests; a model is the wrong tool for "
+        f"{', '.join(needless)}. "
         "A model costs money to build, run and watch, and it is sometimes wrong: choose it only "
         "where a rule cannot do the job and there are enough labelled examples to learn from."
     )

@@ -1,0 +1,79 @@
+"""WRONG: builds nothing against fake slabs, though Trust & Safety needs something this month."""
+
+from typing import NamedTuple
+
+CHOICES = ("ml", "heuristic", "no_build")
+
+REASONS = {
+    "complex_patterns": (
+        "Many signals interact, there are plenty of labelled examples, nobody can write the rule "
+        "down, and an occasional error is tolerable."
+    ),
+    "patterns_change": (
+        "There are plenty of labelled examples, and the patterns shift so fast that hand-written "
+        "rules go stale within weeks; a model retrained on fresh labels keeps up."
+    ),
+    "known_rules": "The right answer follows from rules someone can write down exactly.",
+    "too_little_data": (
+        "There are too few labelled examples to learn from: start with a rule or a manual "
+        "process, and collect labels."
+    ),
+    "no_decision": "Nobody will act differently on the output, so no answer is worth building.",
+    "value_below_cost": "Whatever it earns is less than it costs to build and run.",
+}
+
+SCENARIOS = {
+    "price_suggestion": (
+        "Sellers want a suggested price when they list a card. We have 2 million past sales. A "
+        "card's price depends on its set, rarity, condition, PSA grade, age and the hype of the "
+        "month, and these interact (a PSA 10 premium is huge for a vintage holo, tiny for bulk). "
+        "Being a few dollars off now and then is fine."
+    ),
+    "shipping_fee": (
+        "Checkout must show the shipping fee. Our carrier publishes the fee for every weight "
+        "tier and destination country, and the fee must be right to the cent."
+    ),
+    "listing_fraud": (
+        "Trust & Safety wants to hold listings that look like scams before a buyer pays. 600,000 "
+        "past listings are labelled by their refund outcome (1.5% were scams). Dozens of signals "
+        "matter together (account age, price against the market, reused photos, message "
+        "wording), and scammers change their tricks every few weeks."
+    ),
+    "fake_slabs": (
+        "Buyers have reported 9 counterfeit PSA slabs in four years, out of 30,000 slab sales. "
+        "Trust & Safety wants to start catching fakes this month."
+    ),
+    "allhands_forecast": (
+        "The CEO would like a model that forecasts how many Pokémon cards will be printed "
+        "worldwide next year, for one slide at the yearly all-hands. No budget, hiring or stock "
+        "decision depends on the number."
+    ),
+}
+
+
+class Decision(NamedTuple):
+    """What to build for one scenario, and why."""
+
+    choice: str  # one of CHOICES
+    reason: str  # one of the keys of REASONS
+
+
+DECISIONS: dict[str, Decision] = {
+    # Interacting signals, millions of labels, errors tolerable: what models are for.
+    "price_suggestion": Decision("ml", "complex_patterns"),
+    # A published table gives the exact fee; a model could only add errors.
+    "shipping_fee": Decision("heuristic", "known_rules"),
+    # Plenty of labels and tricks that outrun hand-written rules.
+    "listing_fraud": Decision("ml", "patterns_change"),
+    # Nine examples teach a model nothing: expert review of valuable slabs, and keep the labels.
+    "fake_slabs": Decision("no_build", "too_little_data"),
+    # One slide, no decision: the cheapest good answer is none.
+    "allhands_forecast": Decision("no_build", "no_decision"),
+}
+
+
+def decide(scenario: str) -> Decision:
+    """Your decision for one scenario, read from DECISIONS (no need to change this function)."""
+    if scenario not in SCENARIOS:
+        raise KeyError(f"unknown scenario {scenario!r}; the keys are {list(SCENARIOS)}")
+    return DECISIONS[scenario]
