@@ -19,6 +19,7 @@ from rich.syntax import Syntax
 from mlings import authoring, render, reports
 from mlings.app import App, UserError
 from mlings.course import Exercise
+from mlings.engine.results import CheckResult
 
 console = Console(highlight=False)
 cli = typer.Typer(
@@ -107,8 +108,15 @@ def _run_and_show(app: App, exercise: Exercise) -> bool:
     """Run one exercise, draw the verdict and what it changed; True if it passed."""
     app.unlocked(exercise)
     before = set(app.progress.done)
-    with console.status(f"Checking {exercise.name}…"):
-        result = app.run(exercise)
+    checked: list[CheckResult] = []
+    with console.status(f"Checking {exercise.name}…") as status:
+
+        def show(check: CheckResult) -> None:
+            checked.append(check)
+            passed = sum(c.passed for c in checked)
+            status.update(f"Checking {exercise.name}… {passed} ✓ {len(checked) - passed} ✗")
+
+        result = app.run(exercise, on_check=show)
     render.result(console, exercise, result, app.course.root)
     gate = app.gate
     if result.passed:
