@@ -16,10 +16,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.syntax import Syntax
 
-from mlings import authoring, render, reports
+from mlings import authoring, render, reports, terminal
 from mlings.app import App, UserError
 from mlings.course import Exercise
 from mlings.engine.results import CheckResult
+from mlings.watch import WatchLoop
 
 console = Console(highlight=False)
 cli = typer.Typer(
@@ -87,19 +88,32 @@ def open_app(engine: str = "auto") -> App:
 
 @cli.callback()
 def main_callback(ctx: typer.Context, root: RootOption = None) -> None:
-    """Start (or continue) the course: with no command, run the current exercise."""
+    """Start (or continue) the course: with no command, watch mode on the current exercise."""
     _root["path"] = root
     if ctx.invoked_subcommand is None:
-        friendly(start)()
+        friendly(_watch)(manual=False)
 
 
-def start() -> None:
-    app = open_app(engine="cold")
+@cli.command()
+@friendly
+def watch(
+    manual: Annotated[
+        bool, typer.Option("--manual", help="Don't watch files; press r to check after saving.")
+    ] = False,
+):
+    """Check the current exercise on every save, with hints and keys (the default command)."""
+    _watch(manual)
+
+
+def _watch(manual: bool) -> None:
+    if not terminal.interactive():
+        raise UserError(
+            "Watch mode needs a terminal (this looks like a pipe or CI). Use `mlings run` to "
+            "check one exercise, or `mlings verify` to check them all."
+        )
+    app = open_app()
     try:
-        if not app.progress.welcomed and app.course.welcome_message:
-            render.message_panel(console, app.course.welcome_message, "cyan")
-            app.mark_welcomed()
-        _run_and_show(app, app.current())
+        WatchLoop(app, console, manual=manual).run()
     finally:
         app.close()
 

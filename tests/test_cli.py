@@ -170,11 +170,11 @@ def test_a_learning_path_decides_what_is_open(tiny_course: Path):
     assert bad.returncode == 2 and "no learning path 'sideways'" in said(bad)
 
 
-def test_the_first_start_welcomes_then_runs_the_current_exercise(tiny_course: Path):
-    first = said(mlings(tiny_course))
-    assert "Welcome to the tiny test course." in first and "answers 42" in first
-    again = said(mlings(tiny_course))
-    assert "Welcome" not in again and "answers 42" in again
+def test_watch_mode_outside_a_terminal_points_to_run_and_verify(tiny_course: Path):
+    for args in ((), ("watch",)):
+        result = mlings(tiny_course, *args)
+        assert result.returncode == 2
+        assert "needs a terminal" in said(result) and "mlings run" in said(result)
 
 
 def test_outside_a_course_mlings_says_where_to_go(tmp_path: Path):
