@@ -7,6 +7,7 @@ Problems the user can fix raise ``UserError`` with one sentence that says what t
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,10 +120,13 @@ class App:
         )
 
     def run(
-        self, exercise: Exercise, on_check: Callable[[CheckResult], None] | None = None
+        self,
+        exercise: Exercise,
+        on_check: Callable[[CheckResult], None] | None = None,
+        cancel: threading.Event | None = None,
     ) -> RunResult:
-        """Run one exercise's checks and record the attempt."""
-        result = self.engine.run(self.job(exercise), on_check)
+        """Run one exercise's checks and record the attempt (a cancelled run raises Cancelled)."""
+        result = self.engine.run(self.job(exercise), on_check, cancel)
         self.record(exercise, result)
         return result
 

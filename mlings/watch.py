@@ -3,7 +3,8 @@
 Three threads feed the queue: the file watcher (the exercises folder, not the file: editors save
 by renaming), the key reader, and the run in progress (streaming each check as it finishes).
 The loop itself is the only one that changes state or draws. Keys pressed while a run is in
-progress wait for its verdict, so ``n`` is never applied to a stale result.
+progress wait for its verdict, so ``n`` is never applied to a stale result. A save cancels a run
+still in progress and starts a fresh one, so a burst of saves ends in one verdict, on the last.
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ from mlings import render
 from mlings.app import App, UserError
 from mlings.course import Exercise
 from mlings.engine.results import CheckResult, RunResult, Status
+from mlings.engine.runner import Cancelled
 from mlings.terminal import KeyReader, single_keys
 
-STEP_MS = 40  # a burst of saves closer together than this is one change
+STEP_MS = 20  # watchfiles waits this long for more changes before it reports a batch
 POLL_SECONDS = 1.0  # how often the loop looks for saves the watcher missed
 IMMEDIATE_KEYS = {"q", "h"}  # the rest wait for a run in progress to finish
 
@@ -87,6 +89,8 @@ class WatchLoop:
         self.saw_save = False
         self.suggested_manual = False
         self.quit = False
+        self.run_id = 0
+        self.cancel = threading.Event()
         self.done_before: set[str] = set(app.progress.done)
         self.last_stat = self._stat()
 
@@ -122,15 +126,20 @@ class WatchLoop:
         """Apply one event, then redraw."""
         if kind == "save":
             self.saw_save = True
-            if self.busy:
+            if self.screen.checking_all is not None:
                 self.rerun = True
             else:
-                self.start_run()
+                self.start_run()  # a newer save supersedes a run in progress
             return
         if kind == "check":
-            self.screen.live.append(value)
+            run_id, check = value
+            if run_id == self.run_id:
+                self.screen.live.append(check)
         elif kind == "result":
-            self.finish_run(*value)
+            run_id, exercise, result = value
+            if run_id != self.run_id:
+                return
+            self.finish_run(exercise, result)
         elif kind == "checked_one":
             done, total = self.screen.checking_all or (0, 0)
             self.screen.checking_all = (done + 1, total)
@@ -167,7 +176,11 @@ class WatchLoop:
             self.events.put(("save", None))
 
     def start_run(self) -> None:
-        exercise = self.screen.exercise
+        """Check the current exercise in a thread, cancelling any run still in progress."""
+        self.cancel.set()
+        self.cancel = threading.Event()
+        self.run_id += 1
+        run_id, cancel, exercise = self.run_id, self.cancel, self.screen.exercise
         self.rerun = False
         self.done_before = set(self.app.progress.done)
         self.last_stat = self._stat()
@@ -179,11 +192,13 @@ class WatchLoop:
         def work() -> None:
             try:
                 result = self.app.run(
-                    exercise, on_check=lambda check: self.events.put(("check", check))
+                    exercise, lambda check: self.events.put(("check", (run_id, check))), cancel
                 )
+            except Cancelled:
+                return
             except UserError as exc:  # the file is gone
                 result = RunResult(exercise.name, Status.ERROR, message=str(exc))
-            self.events.put(("result", (exercise, result)))
+            self.events.put(("result", (run_id, exercise, result)))
 
         threading.Thread(target=work, name="mlings-run", daemon=True).start()
 
@@ -202,8 +217,13 @@ class WatchLoop:
         if self.rerun:
             self.start_run()
             return
+        self.apply_deferred()
+
+    def apply_deferred(self) -> None:
+        """Show the verdict, then the keys pressed while it was being reached, in order."""
         pending, self.deferred = self.deferred, []
         for key in pending:
+            self.draw()
             self.key(key)
 
     def check_all(self) -> None:
@@ -223,9 +243,7 @@ class WatchLoop:
         self.screen.checking_all = None
         self.screen.summary = results
         self.screen.mode = "summary"
-        pending, self.deferred = self.deferred, []
-        for key in pending:
-            self.key(key)
+        self.apply_deferred()
 
     def poll(self) -> None:
         """Catch a save the watcher missed (some file systems send no events)."""
@@ -315,8 +333,8 @@ class WatchLoop:
         if not self.manual and not self.saw_save and not self.suggested_manual:
             self.suggested_manual = True
             self.screen.notes.append(
-                "No save has reached mlings yet. If saving doesn't start a run, your file "
-                "system may not report changes: use `mlings watch --manual` and press r."
+                "No save has reached mlings yet. If saving doesn't start a check, your file "
+                "system may not report changes: try `mlings watch --manual`."
             )
         self.start_run()
 

@@ -31,6 +31,7 @@ from mlings.engine.results import CheckResult, Collector, Output, RunResult, Sta
 DEFAULT_MEMORY_MB = 2048
 OUTPUT_CAP = 8 * 1024  # bytes of the learner's prints kept for the screen
 GRACE = 5.0  # seconds the tool waits beyond a run's timeout before giving up on the worker
+CANCEL_POLL = 0.02  # seconds between looks at a run's cancel flag
 
 OnCheck = Callable[[CheckResult], None]
 
@@ -51,7 +52,9 @@ class Job:
 class Engine(Protocol):
     """Something that runs a job in an isolated process."""
 
-    def run(self, job: Job, on_check: OnCheck | None = None) -> RunResult: ...
+    def run(
+        self, job: Job, on_check: OnCheck | None = None, cancel: threading.Event | None = None
+    ) -> RunResult: ...
 
     def close(self) -> None: ...
 
@@ -75,6 +78,14 @@ class _Child(Protocol):
     def stop(self) -> _Ended:
         """The run is out of time: kill it and report it timed out."""
         ...
+
+    def cancel(self) -> None:
+        """The run is no longer wanted: end it quietly."""
+        ...
+
+
+class Cancelled(Exception):
+    """The run was cancelled before it reached a verdict."""
 
 
 def _read_events(
@@ -125,8 +136,13 @@ class _BaseEngine:
         """Start the child process that runs ``request``, events going to ``events_w``."""
         raise NotImplementedError
 
-    def run(self, job: Job, on_check: OnCheck | None = None) -> RunResult:
-        """Run a job's checks in a fresh child process and return the verdict."""
+    def run(
+        self, job: Job, on_check: OnCheck | None = None, cancel: threading.Event | None = None
+    ) -> RunResult:
+        """Run a job's checks in a fresh child process and return the verdict.
+
+        Setting ``cancel`` ends the run early and raises ``Cancelled``.
+        """
         started = time.monotonic()
         original = _read_bytes(job.exercise)
         run_dir = Path(tempfile.mkdtemp(prefix="mlings-run-"))
@@ -140,7 +156,7 @@ class _BaseEngine:
                 memory_mb=job.memory_mb,
                 strict=job.strict,
             )
-            collector, ended = self._supervise(request, job, on_check)
+            collector, ended = self._supervise(request, job, on_check, cancel)
             status, message, frame = verdict(
                 collector,
                 ended.returncode,
@@ -171,7 +187,7 @@ class _BaseEngine:
         )
 
     def _supervise(
-        self, request: Request, job: Job, on_check: OnCheck | None
+        self, request: Request, job: Job, on_check: OnCheck | None, cancel: threading.Event | None
     ) -> tuple[Collector, _Ended]:
         collector = Collector()
         events_r, events_w = os.pipe()
@@ -190,6 +206,11 @@ class _BaseEngine:
                 if remaining <= 0:
                     ended = child.stop()
                     break
+                if cancel is not None:
+                    if cancel.is_set():
+                        child.cancel()
+                        raise Cancelled
+                    remaining = min(remaining, CANCEL_POLL)
                 watched = [child.ended_fd, events_r] if pipe_open else [child.ended_fd]
                 readable, _, _ = select.select(watched, [], [], remaining)
                 if events_r in readable:
@@ -235,6 +256,9 @@ class _ColdChild:
     def stop(self) -> _Ended:
         _kill_group(self.proc.pid)
         return self._finish(timed_out=True)
+
+    def cancel(self) -> None:
+        self.stop()
 
 
 class ColdEngine(_BaseEngine):
@@ -284,6 +308,9 @@ class _WarmChild:
         self.conn.close()  # the worker kills a run whose connection closes
         self._on_worker_lost()
         return _Ended(None, True)
+
+    def cancel(self) -> None:
+        self.conn.close()  # the worker kills a run whose connection closes
 
 
 class WarmEngine(_BaseEngine):
