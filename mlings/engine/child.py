@@ -59,6 +59,8 @@ def pytest_args(request: Request) -> list[str]:
         str(Path(__file__).with_name("pytest.ini")),
         "--rootdir",
         str(Path(request.check).parent),
+        "--confcutdir",  # collect from the check's own folder, not from a crowded one above it
+        str(Path(request.check).parent),
         "-p",
         "mlings.engine.plugin",
         "--assert=plain",
