@@ -14,6 +14,7 @@ from pathlib import Path
 
 from mlings import originals
 from mlings.course import CatalogError, Course, Exercise, Gate, NotInCourse, find_root, load_course
+from mlings.dataset.manifest import MANIFEST, changed_files, restore_message
 from mlings.engine.results import CheckResult, RunResult
 from mlings.engine.runner import Engine, Job, open_engine, run_many
 from mlings.progress import Progress, ProgressError, Store
@@ -51,6 +52,13 @@ class App:
             progress.path = "complete"
         originals.snapshot(course)
         return cls(course, store, progress, engine)
+
+    def data_notice(self) -> str | None:
+        """A sentence when the learner's data files no longer match the course's manifest."""
+        if not (self.course.root / "data" / MANIFEST).is_file():
+            return None
+        changed = changed_files(self.course.root)
+        return restore_message(changed) if changed else None
 
     # --- reading ---------------------------------------------------------------------------
     @property

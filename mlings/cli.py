@@ -81,8 +81,9 @@ _root: dict[str, Path | None] = {"path": None}
 
 def open_app(engine: str = "auto") -> App:
     app = App.open(_root["path"], engine=engine)
-    if app.store.notice:
-        render.notice(console, app.store.notice)
+    for message in (app.store.notice, app.data_notice()):
+        if message:
+            render.notice(console, message)
     return app
 
 

@@ -27,7 +27,7 @@ from mlings.engine.results import CheckResult, RunResult, Status
 from mlings.engine.runner import Cancelled
 from mlings.terminal import KeyReader, single_keys
 
-STEP_MS = 20  # watchfiles waits this long for more changes before it reports a batch
+STEP_MS = 10  # watchfiles waits this long for more changes before it reports a batch
 POLL_SECONDS = 1.0  # how often the loop looks for saves the watcher missed
 IMMEDIATE_KEYS = {"q", "h"}  # the rest wait for a run in progress to finish
 
@@ -84,6 +84,7 @@ class WatchLoop:
         self.manual = manual
         self.events: queue.Queue[tuple[str, Any]] = queue.Queue()
         self.screen = Screen(app.current())
+        self.screen.notes = [n for n in (app.store.notice, app.data_notice()) if n]
         self.deferred: list[str] = []
         self.rerun = False
         self.saw_save = False

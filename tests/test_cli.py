@@ -234,3 +234,12 @@ def test_dev_check_treats_a_warning_in_a_solution_as_a_problem(tiny_course: Path
     assert result.returncode == 1
     assert "02_second/greet: the solution does not pass" in said(result)
     assert "DeprecationWarning: an old API" in said(result)
+
+
+def test_a_changed_data_file_is_reported_with_how_to_restore_it(course: Path):
+    assert "no longer match" not in said(mlings(course, "list"))
+    sales = course / "data/sales_raw.csv"
+    sales.write_text(sales.read_text().replace("\n", "\n", 1) + "1,2,3\n")
+    out = said(mlings(course, "list"))
+    assert "data/sales_raw.csv no longer matches" in out
+    assert "git checkout -- data/" in out and "python -m mlings.dataset" in out
