@@ -28,10 +28,10 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+# Imported before the first run: what most checks need.
 PRELOAD = (
     "numpy",
     "pandas",
-    "scipy.stats",
     "sklearn.base",
     "sklearn.compose",
     "sklearn.ensemble",
@@ -42,29 +42,46 @@ PRELOAD = (
     "sklearn.preprocessing",
     "lightgbm",
     "pandera.pandas",
-    "pydantic",
-    "fastapi",
-    "fastapi.testclient",
-    "httpx",
     "pytest",
     "mlings.engine.plugin",
     "mlings.engine.child",
 )
+# Imported one at a time while the worker is idle, so the first run does not wait for them.
+# Never polars or mlflow (which imports polars): they start native thread pools at import, and a
+# forked child would inherit a pool without its threads.
+LATER = (
+    "scipy.stats",
+    "mlings.dataset",
+    "sklearn.calibration",
+    "sklearn.feature_selection",
+    "sklearn.frozen",
+    "sklearn.inspection",
+    "sklearn.tree",
+    "pydantic",
+    "httpx",
+    "fastapi",
+    "fastapi.testclient",
+    "matplotlib.pyplot",
+)
 MAX_MESSAGE = 65536
 
 
-def preload() -> None:
-    """Import everything a check might need, once; a missing optional library is skipped."""
+def load(name: str) -> None:
+    """Import a module quietly; a missing optional library is skipped."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for name in PRELOAD:
-            with contextlib.suppress(Exception):
-                importlib.import_module(name)
-        from _pytest.config import default_plugins
+        with contextlib.suppress(Exception):
+            importlib.import_module(name)
 
-        for name in default_plugins:
-            with contextlib.suppress(Exception):
-                importlib.import_module(f"_pytest.{name}")
+
+def preload() -> None:
+    """Import what the first run needs, pytest's own plugins included."""
+    for name in PRELOAD:
+        load(name)
+    from _pytest.config import default_plugins
+
+    for name in default_plugins:
+        load(f"_pytest.{name}")
 
 
 REHEARSAL_EXERCISE = "def answer():\n    return 42\n"
@@ -145,8 +162,8 @@ def _fork_child(request_json: str, events_fd: int, keep: list[int]) -> int:
     return pid
 
 
-def serve(listener: socket.socket) -> None:
-    """Accept runs until stdin closes."""
+def serve(listener: socket.socket, later: list[str]) -> None:
+    """Accept runs until stdin closes; import ``later`` modules whenever nothing is running."""
     conns: dict[int, socket.socket] = {}  # connections waiting for their request
     children: dict[int, Child] = {}  # by pidfd
     busy: dict[int, Child] = {}  # by connection fd, to kill a run whose tool went away
@@ -159,8 +176,14 @@ def serve(listener: socket.socket) -> None:
                 _kill_group(child.pid)
         pending = [c.deadline - now for c in children.values() if not c.timed_out]
         wait = max(0.0, min(pending)) if pending else None
+        idle = later and not children and not conns
         watched = [listener.fileno(), stdin, *conns, *children, *busy]
-        readable, _, _ = select.select(watched, [], [], wait)
+        readable, _, _ = select.select(watched, [], [], 0 if idle else wait)
+        if idle and not readable:
+            load(later.pop(0))
+            gc.collect()
+            gc.freeze()
+            continue
         for fd in readable:
             if fd == stdin:
                 if not os.read(stdin, 4096):
@@ -217,7 +240,7 @@ def main() -> None:
     rehearse()
     gc.collect()
     gc.freeze()
-    serve(listener)
+    serve(listener, list(LATER))
 
 
 if __name__ == "__main__":
