@@ -97,8 +97,32 @@ def test_fails(exercise):
 '''
 
 
+def rehearse_pandas() -> None:
+    """Use pandas once on a tiny frame, so its first-call set-up is done before any fork.
+
+    Single-threaded, no OpenMP: pandas on a few rows never starts a thread pool.
+    """
+    import numpy as np
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "rarity": ["Common", "Rare", "Common", "Holo Rare"],
+            "sale_date": pd.to_datetime(["2023-01-05", "2023-02-11", "2023-03-02", "2023-04-01"]),
+            "price_usd": np.array([0.25, 3.1, 0.4, 12.0]),
+        }
+    )
+    frame.groupby("rarity")["price_usd"].agg(["median", "mean", "count"])
+    frame.loc[frame["sale_date"] >= "2023-02-01", "price_usd"].describe()
+    merged = frame.merge(frame[["rarity"]].drop_duplicates(), on="rarity", how="left")
+    merged.sort_values("sale_date").assign(log=np.log1p(merged["price_usd"])).to_numpy()
+    pd.concat([frame, frame], ignore_index=True).sample(frac=1.0, random_state=0)
+    frame["rarity"].map({"Common": 1.0}).fillna(0.0).astype("category")
+
+
 def rehearse() -> None:
     """Run one throwaway pytest session so pytest's lazy imports and caches are warm in forks."""
+    rehearse_pandas()
     import pytest
 
     from mlings.engine import plugin
