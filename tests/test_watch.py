@@ -259,3 +259,27 @@ def test_progress_survives_kill_dash_9_at_random_moments(tiny_course: Path) -> N
         assert store.notice is None, store.notice
         assert passed_on_screen <= set(progress.done), "a pass shown on screen was lost"
     assert passed_on_screen, "the test saw no pass at all"
+
+
+def test_finishing_the_course_shows_the_final_message_and_checks_everything(
+    tiny_course: Path,
+) -> None:
+    for module, file in [("01_first", "01_answer.py"), ("01_first", "02_double.py")]:
+        shutil.copy(
+            tiny_course / "solutions" / module / file, tiny_course / "exercises" / module / file
+        )
+    store = Store(tiny_course)
+    store.update(lambda p: p.done.update({"answer": "2026-01-01", "double": "2026-01-01"}))
+    watch = spawn(tiny_course)
+    watch.expect("02_second · greet")
+    watch.expect("✗ failed")
+    save_atomically(
+        tiny_course,
+        Path("exercises/02_second/01_greet.py"),
+        (tiny_course / "solutions/02_second/01_greet.py").read_text(),
+    )
+    watch.expect("You finished the tiny test course.")
+    watch.expect("mlings verify")  # the summary table of the full check
+    watch.expect("Any key goes back")
+    watch.send("q")
+    watch.expect(pexpect.EOF)
