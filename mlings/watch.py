@@ -215,9 +215,6 @@ class WatchLoop:
                 self.screen.welcome = self.app.course.final_message
                 self.check_all()
                 return
-        if self.rerun:
-            self.start_run()
-            return
         self.apply_deferred()
 
     def apply_deferred(self) -> None:
@@ -244,6 +241,9 @@ class WatchLoop:
         self.screen.checking_all = None
         self.screen.summary = results
         self.screen.mode = "summary"
+        if self.rerun:  # the exercise was saved while everything was being checked
+            self.start_run()
+            return
         self.apply_deferred()
 
     def poll(self) -> None:
