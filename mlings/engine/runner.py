@@ -388,7 +388,7 @@ def run_many(
     engine: Engine,
     jobs: Iterable[Job],
     parallel: int,
-    on_result: Callable[[RunResult], None] | None,
+    on_result: Callable[[RunResult], None] | None = None,
 ) -> Iterator[RunResult]:
     """Run jobs, ``parallel`` at a time; yields results in the jobs' order."""
     with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
