@@ -38,6 +38,24 @@ class Verdicts:
     solved: RunResult
 
 
+def where(exercise: Exercise) -> str:
+    """How problems name an exercise: ``module/name``."""
+    return f"{exercise.module}/{exercise.name}"
+
+
+def files_of(course: Course, exercise: Exercise) -> dict[str, Path]:
+    """The exercise, its solution and its check."""
+    return {
+        "exercise": course.file(exercise.path),
+        "solution": course.file(exercise.solution),
+        "check": course.check_file(exercise),
+    }
+
+
+def has_files(course: Course, exercise: Exercise) -> bool:
+    return all(path.is_file() for path in files_of(course, exercise).values())
+
+
 def static_problems(course: Course, exercises: Sequence[Exercise]) -> list[Problem]:
     """What can be seen without running anything."""
     problems: list[Problem] = []
@@ -45,22 +63,19 @@ def static_problems(course: Course, exercises: Sequence[Exercise]) -> list[Probl
         if not course.lesson_file(module_id).is_file():
             problems.append(Problem(module_id, f"no lesson at {course.lesson_file(module_id)}"))
     for exercise in exercises:
-        where = f"{exercise.module}/{exercise.name}"
-        files = {
-            "exercise": course.file(exercise.path),
-            "solution": course.file(exercise.solution),
-            "check": course.check_file(exercise),
-        }
+        files = files_of(course, exercise)
         missing = [f"{kind} {path}" for kind, path in files.items() if not path.is_file()]
         if missing:
-            problems += [Problem(where, f"missing {m}") for m in missing]
+            problems += [Problem(where(exercise), f"missing {m}") for m in missing]
             continue
         text = files["exercise"].read_text(encoding="utf-8")
         if TODO not in text:
-            problems.append(Problem(where, f"the exercise has no '{TODO}' marking what to edit"))
+            problems.append(
+                Problem(where(exercise), f"the exercise has no '{TODO}' marking what to edit")
+            )
         if text == files["solution"].read_text(encoding="utf-8"):
-            problems.append(Problem(where, "the exercise is identical to its solution"))
-        problems += [Problem(where, m) for m in check_file_problems(files["check"])]
+            problems.append(Problem(where(exercise), "the exercise is identical to its solution"))
+        problems += [Problem(where(exercise), m) for m in check_file_problems(files["check"])]
     return problems
 
 
@@ -123,13 +138,13 @@ def run_both(
 def run_problems(verdicts: Sequence[Verdicts]) -> list[Problem]:
     problems: list[Problem] = []
     for v in verdicts:
-        where = f"{v.exercise.module}/{v.exercise.name}"
+        place = where(v.exercise)
         if v.unsolved.passed:
-            problems.append(Problem(where, "the untouched exercise passes its checks"))
+            problems.append(Problem(place, "the untouched exercise passes its checks"))
         elif v.unsolved.status is not Status.FAILED:
             problems.append(
                 Problem(
-                    where,
+                    place,
                     f"the untouched exercise does not fail cleanly "
                     f"({v.unsolved.status}): {v.unsolved.message}",
                 )
@@ -138,6 +153,6 @@ def run_problems(verdicts: Sequence[Verdicts]) -> list[Problem]:
             failure = v.solved.first_failure
             detail = v.solved.message or (f"{failure.title}: {failure.message}" if failure else "")
             problems.append(
-                Problem(where, f"the solution does not pass ({v.solved.status}): {detail}")
+                Problem(place, f"the solution does not pass ({v.solved.status}): {detail}")
             )
     return problems

@@ -215,7 +215,7 @@ def verify(
             known = ", ".join(m.id for m in app.course.modules)
             raise UserError(f"There is no module '{module}'. The modules are: {known}.") from None
     try:
-        with _progress(
+        with _Bar(
             len(exercises), "verifying", quiet=format is not Format.rich and not output
         ) as advance:
             results = list(app.run_all(exercises, jobs, lambda _: advance()))
@@ -237,7 +237,7 @@ def verify(
     raise typer.Exit(0 if passed == len(results) else 1)
 
 
-class _progress:
+class _Bar:
     """A live bar while many runs go on (silent when stdout carries a report)."""
 
     def __init__(self, total: int, label: str, quiet: bool) -> None:
@@ -339,23 +339,15 @@ def dev_check(
     if not exercises:
         raise UserError(f"There is no module '{module}'.")
     problems = authoring.static_problems(app.course, exercises)
-    runnable = [
-        e
-        for e in exercises
-        if not any(
-            p.where == f"{e.module}/{e.name}" and p.message.startswith("missing") for p in problems
-        )
-    ]
+    runnable = [e for e in exercises if authoring.has_files(app.course, e)]
     try:
-        with _progress(2 * len(runnable), "running", quiet=False) as advance:
+        with _Bar(2 * len(runnable), "running", quiet=False) as advance:
             verdicts = authoring.run_both(app.course, app.engine, runnable, jobs, advance)
     finally:
         app.close()
     problems += authoring.run_problems(verdicts)
     for verdict in verdicts:
-        ok = not any(
-            p.where == f"{verdict.exercise.module}/{verdict.exercise.name}" for p in problems
-        )
+        ok = not any(p.where == authoring.where(verdict.exercise) for p in problems)
         mark = "[green]✓[/]" if ok else "[red]✗[/]"
         console.print(
             f"{mark} {verdict.exercise.module}/{verdict.exercise.name}: unsolved "

@@ -1,0 +1,131 @@
+"""Checks for 01_data/03_copy_on_write: every rule writes into the frame it returns."""
+
+import functools
+
+import numpy as np
+import pandas as pd
+
+from mlings.dataset import LEAKY_COLUMNS, make_cards, make_sales, raw_sales_with_labels
+
+PSA_GRADES = (*(g / 2 for g in range(2, 18)), 9.0, 10.0)
+COUNTS = {
+    "negative_price": 6,
+    "grade_9_5": 3,
+    "grade_11": 3,
+    "grade_0": 2,
+    "rarity_variant": 20,
+    "missing_platform": 7,
+    "missing_rarity": 3,
+}
+
+
+@functools.cache
+def _sales() -> pd.DataFrame:
+    """Scraped sales with prices in dollars (refunds negative) and some planted problems."""
+    cards = make_cards(n=200)
+    clean = make_sales(cards, seed=8, n=300, start="2021-01-01", end="2023-06-30")
+    raw, labels = raw_sales_with_labels(clean, cards, seed=8, counts=COUNTS)
+    usd = clean.set_index("listing_id")["price_usd"].loc[raw["listing_id"]].to_numpy()
+    usd = np.where(labels.eq("negative_price"), -usd, usd)
+    sales = raw.drop(columns=["scraped_at", "price", *LEAKY_COLUMNS]).assign(price_usd=usd)
+    padded = sales.index[sales["rarity"].notna()][::40]
+    sales.loc[padded, "rarity"] = sales.loc[padded, "rarity"] + " "
+    sales.loc[padded[:2], "rarity"] = "  " + sales.loc[padded[:2], "rarity"]
+    sales.index = 100 + 3 * np.arange(len(sales))
+    return sales
+
+
+def _tidied(exercise) -> tuple[pd.DataFrame, pd.DataFrame]:
+    sales = _sales().copy()
+    got = exercise.tidy_sales(sales)
+    assert isinstance(got, pd.DataFrame), (
+        f"tidy_sales returned {type(got).__name__}; return the tidied DataFrame."
+    )
+    assert len(got) == len(sales) and got.index.equals(sales.index), (
+        f"tidy_sales returned {len(got)} rows for {len(sales)}, or changed their index. The "
+        "rules blank bad values (NaN); they never drop or reorder a row."
+    )
+    return sales, got
+
+
+def test_refunds_blanked(exercise):
+    """blanks negative prices (rejects df["col"][mask] = value: chained assignment)"""
+    sales, got = _tidied(exercise)
+    negative = sales["price_usd"] < 0
+    left = got.loc[negative, "price_usd"].notna()
+    assert not left.any(), (
+        f"{left.sum()} of {negative.sum()} negative prices are still there after tidy_sales. "
+        'tidy["price_usd"][mask] = np.nan is chained assignment: tidy["price_usd"] is a copy '
+        "under pandas 3, so the write is lost (pandas even warns: ChainedAssignmentError). "
+        'Write in one step: tidy.loc[mask, "price_usd"] = np.nan.'
+    )
+
+
+def test_impossible_grades_blanked(exercise):
+    """blanks PSA grades 0, 9.5 and 11 (rejects writing through a column kept in a variable)"""
+    sales, got = _tidied(exercise)
+    impossible = sales["psa_grade"].notna() & ~sales["psa_grade"].isin(PSA_GRADES)
+    left = got.loc[impossible, "psa_grade"].dropna()
+    assert left.empty, (
+        f"tidy_sales left {len(left)} impossible PSA grades, such as {left.iloc[0]}. "
+        'grades = tidy["psa_grade"] gives you a separate Series under pandas 3: writing into '
+        "it never reaches tidy, and nothing warns you. Write with tidy.loc[mask, "
+        '"psa_grade"] = np.nan.'
+    )
+
+
+def test_rarity_trimmed(exercise):
+    """trims spaces around rarity names (rejects changing rows inside iterrows())"""
+    sales, got = _tidied(exercise)
+    padded = sales["rarity"].notna() & sales["rarity"].ne(sales["rarity"].str.strip())
+    left = got.loc[padded, "rarity"]
+    untrimmed = left[left.isna() | left.ne(sales.loc[padded, "rarity"].str.strip())]
+    assert untrimmed.empty, (
+        f"tidy_sales left {len(untrimmed)} rarity names with stray spaces, such as "
+        f"{untrimmed.iloc[0]!r}. The row iterrows() hands you is a copy: changing it never "
+        'changes tidy. Replace the whole column: tidy["rarity"] = tidy["rarity"].str.strip().'
+    )
+
+
+def test_missing_platform_filled(exercise):
+    """fills a missing platform with "unknown" (rejects writing into a filtered subset)"""
+    sales, got = _tidied(exercise)
+    missing = sales["platform"].isna()
+    left = got.loc[missing, "platform"]
+    wrong = left[left.ne("unknown") | left.isna()]
+    assert wrong.empty, (
+        f"tidy_sales left {len(wrong)} of {missing.sum()} missing platforms without "
+        '"unknown". tidy[mask] is a new frame: setting a column on it leaves tidy as it was. '
+        'Use tidy.loc[mask, "platform"] = "unknown".'
+    )
+
+
+def test_nothing_else_changed(exercise):
+    """changes nothing else, and leaves the caller's frame alone"""
+    sales, got = _tidied(exercise)
+    original = _sales()
+    try:
+        pd.testing.assert_frame_equal(sales, original)
+    except AssertionError:
+        raise AssertionError(
+            "tidy_sales changed the frame it was given. Work on the copy (tidy = "
+            "sales.copy()), so the caller's data stays as it was."
+        ) from None
+    assert list(got.columns) == list(original.columns), (
+        f"tidy_sales returned the columns {list(got.columns)}; keep those of sales "
+        f"({list(original.columns)})."
+    )
+    touched = {
+        "price_usd": original["price_usd"] < 0,
+        "psa_grade": original["psa_grade"].notna() & ~original["psa_grade"].isin(PSA_GRADES),
+        "rarity": original["rarity"].ne(original["rarity"].str.strip()),
+        "platform": original["platform"].isna(),
+    }
+    for column in original.columns:
+        keep = ~touched.get(column, pd.Series(False, index=original.index)).fillna(False)
+        want, have = original.loc[keep, column], got.loc[keep, column]
+        same = (want == have) | (want.isna() & have.isna())
+        assert same.all(), (
+            f"tidy_sales changed {column} in {(~same).sum()} rows where none of the four rules "
+            f"applies, such as {want[~same].iloc[0]!r} -> {have[~same].iloc[0]!r}."
+        )
