@@ -14,6 +14,7 @@ killing the child's whole process group; it exits when its stdin closes (the too
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import importlib
 import json
@@ -25,6 +26,7 @@ import sys
 import tempfile
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,6 +74,19 @@ def load(name: str) -> None:
         warnings.simplefilter("ignore")
         with contextlib.suppress(Exception):
             importlib.import_module(name)
+
+
+def build_catalog() -> None:
+    """Build the PokéMarket card catalog once (cached), which many checks start from."""
+    with contextlib.suppress(Exception):
+        from mlings.dataset import make_cards
+
+        make_cards()
+
+
+def idle_work() -> list[Callable[[], None]]:
+    """What the worker does, one step at a time, while nothing is running."""
+    return [*(functools.partial(load, name) for name in LATER), build_catalog]
 
 
 def preload() -> None:
@@ -186,8 +201,8 @@ def _fork_child(request_json: str, events_fd: int, keep: list[int]) -> int:
     return pid
 
 
-def serve(listener: socket.socket, later: list[str]) -> None:
-    """Accept runs until stdin closes; import ``later`` modules whenever nothing is running."""
+def serve(listener: socket.socket, later: list[Callable[[], None]]) -> None:
+    """Accept runs until stdin closes; do the ``later`` steps whenever nothing is running."""
     conns: dict[int, socket.socket] = {}  # connections waiting for their request
     children: dict[int, Child] = {}  # by pidfd
     busy: dict[int, Child] = {}  # by connection fd, to kill a run whose tool went away
@@ -204,7 +219,7 @@ def serve(listener: socket.socket, later: list[str]) -> None:
         watched = [listener.fileno(), stdin, *conns, *children, *busy]
         readable, _, _ = select.select(watched, [], [], 0 if idle else wait)
         if idle and not readable:
-            load(later.pop(0))
+            later.pop(0)()
             gc.collect()
             gc.freeze()
             continue
@@ -264,7 +279,7 @@ def main() -> None:
     rehearse()
     gc.collect()
     gc.freeze()
-    serve(listener, list(LATER))
+    serve(listener, idle_work())
 
 
 if __name__ == "__main__":
