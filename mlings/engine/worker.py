@@ -275,6 +275,7 @@ def serve(listener: socket.socket, later: list[Callable[[], None]]) -> None:
 def main() -> None:
     """Entry point: preload, freeze the heap so forks share it, then serve."""
     listener = socket.socket(fileno=int(sys.argv[1]))
+    os.environ["MPLBACKEND"] = "Agg"  # matplotlib reads it at import: no windows from checks
     preload()
     rehearse()
     gc.collect()
