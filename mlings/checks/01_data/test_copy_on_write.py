@@ -1,6 +1,7 @@
 """Checks for 01_data/03_copy_on_write: every rule writes into the frame it returns."""
 
 import functools
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -20,9 +21,18 @@ COUNTS = {
 
 
 @functools.cache
-def _sales() -> pd.DataFrame:
+def _cards(root: str, n: int) -> pd.DataFrame:
+    """n cards of the catalog: data/cards.csv, or make_cards() (the same catalog, built slower)."""
+    path = Path(root) / "data" / "cards.csv"
+    catalog = pd.read_csv(path, parse_dates=["release_date"]) if path.is_file() else make_cards()
+    keep = np.sort(np.random.default_rng(n).choice(len(catalog), n, replace=False))
+    return catalog.iloc[keep].reset_index(drop=True)
+
+
+@functools.cache
+def _sales(root: str) -> pd.DataFrame:
     """Scraped sales with prices in dollars (refunds negative) and some planted problems."""
-    cards = make_cards(n=200)
+    cards = _cards(root, 200)
     clean = make_sales(cards, seed=8, n=300, start="2021-01-01", end="2023-06-30")
     raw, labels = raw_sales_with_labels(clean, cards, seed=8, counts=COUNTS)
     usd = clean.set_index("listing_id")["price_usd"].loc[raw["listing_id"]].to_numpy()
@@ -35,8 +45,8 @@ def _sales() -> pd.DataFrame:
     return sales
 
 
-def _tidied(exercise) -> tuple[pd.DataFrame, pd.DataFrame]:
-    sales = _sales().copy()
+def _tidied(exercise, root: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    sales = _sales(root).copy()
     got = exercise.tidy_sales(sales)
     assert isinstance(got, pd.DataFrame), (
         f"tidy_sales returned {type(got).__name__}; return the tidied DataFrame."
@@ -48,9 +58,10 @@ def _tidied(exercise) -> tuple[pd.DataFrame, pd.DataFrame]:
     return sales, got
 
 
-def test_refunds_blanked(exercise):
+def test_refunds_blanked(exercise, course_root):
     """blanks negative prices (rejects df["col"][mask] = value: chained assignment)"""
-    sales, got = _tidied(exercise)
+    root = str(course_root)
+    sales, got = _tidied(exercise, root)
     negative = sales["price_usd"] < 0
     left = got.loc[negative, "price_usd"].notna()
     assert not left.any(), (
@@ -61,9 +72,10 @@ def test_refunds_blanked(exercise):
     )
 
 
-def test_impossible_grades_blanked(exercise):
+def test_impossible_grades_blanked(exercise, course_root):
     """blanks PSA grades 0, 9.5 and 11 (rejects writing through a column kept in a variable)"""
-    sales, got = _tidied(exercise)
+    root = str(course_root)
+    sales, got = _tidied(exercise, root)
     impossible = sales["psa_grade"].notna() & ~sales["psa_grade"].isin(PSA_GRADES)
     left = got.loc[impossible, "psa_grade"].dropna()
     assert left.empty, (
@@ -74,9 +86,10 @@ def test_impossible_grades_blanked(exercise):
     )
 
 
-def test_rarity_trimmed(exercise):
+def test_rarity_trimmed(exercise, course_root):
     """trims spaces around rarity names (rejects changing rows inside iterrows())"""
-    sales, got = _tidied(exercise)
+    root = str(course_root)
+    sales, got = _tidied(exercise, root)
     padded = sales["rarity"].notna() & sales["rarity"].ne(sales["rarity"].str.strip())
     left = got.loc[padded, "rarity"]
     untrimmed = left[left.isna() | left.ne(sales.loc[padded, "rarity"].str.strip())]
@@ -87,9 +100,10 @@ def test_rarity_trimmed(exercise):
     )
 
 
-def test_missing_platform_filled(exercise):
+def test_missing_platform_filled(exercise, course_root):
     """fills a missing platform with "unknown" (rejects writing into a filtered subset)"""
-    sales, got = _tidied(exercise)
+    root = str(course_root)
+    sales, got = _tidied(exercise, root)
     missing = sales["platform"].isna()
     left = got.loc[missing, "platform"]
     wrong = left[left.ne("unknown") | left.isna()]
@@ -100,10 +114,11 @@ def test_missing_platform_filled(exercise):
     )
 
 
-def test_nothing_else_changed(exercise):
+def test_nothing_else_changed(exercise, course_root):
     """changes nothing else, and leaves the caller's frame alone"""
-    sales, got = _tidied(exercise)
-    original = _sales()
+    root = str(course_root)
+    sales, got = _tidied(exercise, root)
+    original = _sales(root)
     try:
         pd.testing.assert_frame_equal(sales, original)
     except AssertionError:

@@ -1,5 +1,8 @@
 """Checks for 01_data/02_dedupe_listings: one row per listing, its latest scrape."""
 
+import functools
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -8,9 +11,18 @@ from mlings.dataset import make_cards, make_sales, raw_sales_with_labels
 EDITED_PRICE = "$999.00"
 
 
-def make_raw(seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+@functools.cache
+def _cards(root: str, n: int) -> pd.DataFrame:
+    """n cards of the catalog: data/cards.csv, or make_cards() (the same catalog, built slower)."""
+    path = Path(root) / "data" / "cards.csv"
+    catalog = pd.read_csv(path, parse_dates=["release_date"]) if path.is_file() else make_cards()
+    keep = np.sort(np.random.default_rng(n).choice(len(catalog), n, replace=False))
+    return catalog.iloc[keep].reset_index(drop=True)
+
+
+def make_raw(root: str, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Scraped rows with re-scrapes, some edited between visits, shuffled; and the truth."""
-    cards = make_cards(n=200)
+    cards = _cards(root, 200)
     clean = make_sales(cards, seed=seed, n=300, start="2021-01-01", end="2023-06-30")
     raw, labels = raw_sales_with_labels(clean, cards, seed, counts={"rescraped_duplicate": 30})
     copies = raw[labels.eq("rescraped_duplicate").to_numpy()]
@@ -43,9 +55,10 @@ def _result(exercise, raw: pd.DataFrame) -> pd.DataFrame:
     return got
 
 
-def test_one_row_per_listing(exercise):
+def test_one_row_per_listing(exercise, course_root):
     """keeps one row per listing, none lost (rejects a bare drop_duplicates(): it removes none)"""
-    raw, truth = make_raw(seed=4)
+    root = str(course_root)
+    raw, truth = make_raw(root, seed=4)
     before = raw.copy()
     got = _result(exercise, raw)
     pd.testing.assert_frame_equal(raw, before, obj="the raw table you were given")
@@ -73,9 +86,10 @@ def test_one_row_per_listing(exercise):
     )
 
 
-def test_latest_scrape_kept(exercise):
+def test_latest_scrape_kept(exercise, course_root):
     """keeps each listing's latest scrape, in any row order (rejects keeping the first seen)"""
-    raw, truth = make_raw(seed=5)
+    root = str(course_root)
+    raw, truth = make_raw(root, seed=5)
     got = _result(exercise, raw).drop_duplicates("listing_id")
     latest = truth.set_index("listing_id")["scraped_at"]
     kept = got.set_index("listing_id")["scraped_at"]
@@ -88,9 +102,10 @@ def test_latest_scrape_kept(exercise):
     )
 
 
-def test_whole_rows_kept(exercise):
+def test_whole_rows_kept(exercise, course_root):
     """keeps the latest scrape's own values, not a mix of scrapes (rejects groupby().last())"""
-    raw, truth = make_raw(seed=6)
+    root = str(course_root)
+    raw, truth = make_raw(root, seed=6)
     got = _result(exercise, raw).drop_duplicates("listing_id")
     got = got.merge(truth[["listing_id", "scraped_at"]], on=["listing_id", "scraped_at"])
     got = got.sort_values("listing_id").reset_index(drop=True)[list(raw.columns)]

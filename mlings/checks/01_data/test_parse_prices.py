@@ -1,6 +1,8 @@
 """Checks for 01_data/01_parse_prices: displayed prices in every format to US dollars."""
 
+import functools
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -139,9 +141,18 @@ def test_no_number_gives_nan(exercise):
         )
 
 
-def _raw_with_expected(seed: int) -> tuple[pd.DataFrame, pd.Series]:
+@functools.cache
+def _cards(root: str, n: int) -> pd.DataFrame:
+    """n cards of the catalog: data/cards.csv, or make_cards() (the same catalog, built slower)."""
+    path = Path(root) / "data" / "cards.csv"
+    catalog = pd.read_csv(path, parse_dates=["release_date"]) if path.is_file() else make_cards()
+    keep = np.sort(np.random.default_rng(n).choice(len(catalog), n, replace=False))
+    return catalog.iloc[keep].reset_index(drop=True)
+
+
+def _raw_with_expected(root: str, seed: int) -> tuple[pd.DataFrame, pd.Series]:
     """Real scraped rows (shuffled, with odd index labels), the dollars each should parse to."""
-    cards = make_cards(n=250)
+    cards = _cards(root, 250)
     clean = make_sales(cards, seed=seed, n=450, start="2020-01-01", end="2022-12-31")
     counts = {
         "cents_typo": 6,
@@ -166,9 +177,10 @@ def _raw_with_expected(seed: int) -> tuple[pd.DataFrame, pd.Series]:
     return raw, expected
 
 
-def test_whole_table(exercise):
+def test_whole_table(exercise, course_root):
     """parses a whole scraped table: one price per row, same index, NaN where there is none"""
-    raw, expected = _raw_with_expected(seed=3)
+    root = str(course_root)
+    raw, expected = _raw_with_expected(root, seed=3)
     before = raw.copy()
     got = exercise.prices_to_usd(raw)
     assert isinstance(got, pd.Series), (

@@ -1,6 +1,7 @@
 """Checks for 01_data/04_quality_report: null, duplicate and out-of-range rates, exact."""
 
 import functools
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -28,9 +29,18 @@ RANGED = ("price_usd", "psa_grade", "sale_date")
 
 
 @functools.cache
-def _batch() -> tuple[pd.DataFrame, pd.Series]:
+def _cards(root: str, n: int) -> pd.DataFrame:
+    """n cards of the catalog: data/cards.csv, or make_cards() (the same catalog, built slower)."""
+    path = Path(root) / "data" / "cards.csv"
+    catalog = pd.read_csv(path, parse_dates=["release_date"]) if path.is_file() else make_cards()
+    keep = np.sort(np.random.default_rng(n).choice(len(catalog), n, replace=False))
+    return catalog.iloc[keep].reset_index(drop=True)
+
+
+@functools.cache
+def _batch(root: str) -> tuple[pd.DataFrame, pd.Series]:
     """A scraped batch, prices in dollars, release dates joined; and each row's problem."""
-    cards = make_cards(n=200)
+    cards = _cards(root, 200)
     clean = make_sales(cards, seed=11, n=320, start="2020-06-01", end="2024-12-31")
     raw, labels = raw_sales_with_labels(clean, cards, seed=11, counts=COUNTS)
     usd = clean.set_index("listing_id")["price_usd"].loc[raw["listing_id"]].to_numpy()
@@ -62,9 +72,10 @@ def _rates(mapping, name: str) -> dict[str, float]:
     return {str(k): float(v) for k, v in dict(mapping).items()}
 
 
-def test_null_rates(exercise):
+def test_null_rates(exercise, course_root):
     """gives the share of missing values of every column"""
-    sales, _ = _batch()
+    root = str(course_root)
+    sales, _ = _batch(root)
     got = _rates(exercise.null_rates(sales.copy()), "null_rates")
     missing = [c for c in sales.columns if c not in got]
     assert not missing, f"null_rates has no rate for {missing}; give one for every column."
@@ -80,9 +91,10 @@ def test_null_rates(exercise):
         assert got[column] == pytest.approx(expected, **EXACT), message
 
 
-def test_duplicate_rate(exercise):
+def test_duplicate_rate(exercise, course_root):
     """counts each re-scrape once (rejects duplicated() on whole rows and keep=False)"""
-    sales, labels = _batch()
+    root = str(course_root)
+    sales, labels = _batch(root)
     extra = int(labels.eq("rescraped_duplicate").sum())
     expected = extra / len(sales)
     got = float(exercise.duplicate_rate(sales.copy()))
@@ -113,9 +125,10 @@ def _expected_out_of_range(labels: pd.Series) -> dict[str, int]:
     }
 
 
-def test_out_of_range_rates(exercise):
+def test_out_of_range_rates(exercise, course_root):
     """gives the share of impossible prices, grades and sale dates (missing ones are not)"""
-    sales, labels = _batch()
+    root = str(course_root)
+    sales, labels = _batch(root)
     got = _rates(exercise.out_of_range_rates(sales.copy()), "out_of_range_rates")
     missing = [c for c in RANGED if c not in got]
     assert not missing, (
@@ -152,9 +165,10 @@ def test_out_of_range_rates(exercise):
         assert got[column] == pytest.approx(expected, **EXACT), message
 
 
-def test_range_edges(exercise):
+def test_range_edges(exercise, course_root):
     """puts the range edges right: a $0 price is out, the release day and $100,000 are in"""
-    sales, _ = _batch()
+    root = str(course_root)
+    sales, _ = _batch(root)
     rows = sales[sales["psa_grade"].isna() | sales["psa_grade"].isin([9.0, 10.0])]
     rows = rows[rows["price_usd"].gt(0) & rows["sale_date"].notna()]
     rows = rows[rows["sale_date"].between(rows["release_date"], "2024-12-31")].head(8)
@@ -182,9 +196,10 @@ def test_range_edges(exercise):
         )
 
 
-def test_report(exercise):
+def test_report(exercise, course_root):
     """assembles the whole report for a batch"""
-    sales, labels = _batch()
+    root = str(course_root)
+    sales, labels = _batch(root)
     report = exercise.quality_report(sales.copy())
     assert report.rows == len(sales), f"The report says {report.rows!r} rows, not {len(sales)}."
     expected = _expected_out_of_range(labels)

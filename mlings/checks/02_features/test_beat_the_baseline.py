@@ -23,7 +23,9 @@ def market() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _fit_score(train_x: pd.DataFrame, train_y, valid_x: pd.DataFrame, valid_y) -> float:
-    model = HistGradientBoostingRegressor(random_state=0, categorical_features="from_dtype")
+    model = HistGradientBoostingRegressor(
+        max_iter=50, random_state=0, categorical_features="from_dtype"
+    )
     with threadpool_limits(limits=1):
         model.fit(train_x, train_y)
         return float(mean_absolute_error(valid_y, model.predict(valid_x)))
@@ -43,10 +45,13 @@ def _features(exercise, sales: pd.DataFrame, cards: pd.DataFrame) -> pd.DataFram
     assert isinstance(got, pd.DataFrame), (
         f"make_features returned {type(got).__name__}; expected a DataFrame of features."
     )
-    assert len(got) == len(sales) and got.index.equals(sales.index), (
-        f"make_features returned {len(got)} rows for {len(sales)} sales, or another index; "
-        "return one row per sale with the sales' index (a merge resets it: look the cards up "
-        "with map or reindex, or set the index back)."
+    assert len(got) == len(sales), (
+        f"make_features returned {len(got)} rows for {len(sales)} sales; one row per sale."
+    )
+    assert got.index.equals(sales.index), (
+        "make_features' rows do not carry the sales' index (a merge resets it to 0, 1, 2, ...): "
+        "look the cards up with map or reindex, or set the index back, so each row of features "
+        "lines up with its sale and its price."
     )
     assert len(got.columns) > 0, "make_features returned no columns."
     for column in got.columns:
@@ -96,7 +101,7 @@ def test_beats_the_rarity_baseline(scores):
     gain = 1 - yours / baseline
     message = (
         f"With your features the fixed model's validation MAE of log1p(price) is {yours:.3f}; "
-        f"with the rarity alone it is {baseline:.3f}: a gain of {gain:.0%}, and at least "
+        f"with the rarity alone it is {baseline:.3f}: a gain of {gain:.1%}, and at least "
         f"{REQUIRED_GAIN:.0%} is needed."
     )
     if gain > 0:

@@ -8,15 +8,6 @@ import pytest
 
 from mlings.dataset import LEAKY_COLUMNS, PLANTED, make_cards, make_raw_sales, make_sales
 
-HONEST = (
-    "card_age_years",
-    "psa_grade",
-    "is_first_edition",
-    "is_secret_rare",
-    "platform",
-    "prev_mean_price",
-    "rarity_median_90d",
-)
 ORDER = (
     "card_age_years",
     "price_eur",
@@ -104,7 +95,8 @@ def test_names_exactly_the_leaks(exercise):
 
 
 def test_drop_leaks_keeps_the_rest(exercise, features):
-    """drop_leaks removes the leaks and keeps every other column, in order, rows untouched"""
+    """drop_leaks drops what leaking_columns names, keeps the rest in order, rows untouched"""
+    leaks = _names(exercise)
     given = features.copy()
     got = exercise.drop_leaks(given)
     assert isinstance(got, pd.DataFrame), (
@@ -115,18 +107,18 @@ def test_drop_leaks_keeps_the_rest(exercise, features):
         "the caller may still need the original."
     )
     columns = list(got.columns)
-    expected = [c for c in ORDER if c not in LEAKY_COLUMNS]
-    still = [c for c in columns if c in LEAKY_COLUMNS]
-    lost = [c for c in expected if c not in columns]
+    expected = [c for c in features.columns if c not in leaks]
+    still = [c for c in columns if c in leaks]
     assert not still, (
-        f"drop_leaks kept {len(still)} leaking column(s); drop every one (see leaking_columns)."
+        f"drop_leaks kept {still}, which your leaking_columns() names; drop every column it names."
     )
+    lost = [c for c in expected if c not in columns]
     assert not lost, (
-        f"drop_leaks dropped honest columns {lost}; keep everything that is not a leak."
+        f"drop_leaks dropped {lost}, which your leaking_columns() does not name; drop exactly "
+        "the columns it names (use it inside drop_leaks)."
     )
     assert columns == expected, (
-        f"drop_leaks returned the columns {columns}; keep the honest ones in their order: "
-        f"{expected}."
+        f"drop_leaks returned the columns {columns}; keep the others in their order: {expected}."
     )
     assert got.index.equals(features.index), "drop_leaks changed the rows; only drop columns."
     for column in expected:
@@ -136,14 +128,23 @@ def test_drop_leaks_keeps_the_rest(exercise, features):
 
 def test_drop_leaks_on_a_production_table(exercise, features):
     """drop_leaks works on a table that lacks some leaking columns (production has none)"""
+    leaks = _names(exercise)
     production = features.drop(columns=["price_eur", "price_bucket"]).head(20)
-    got = exercise.drop_leaks(production.copy())
+    try:
+        got = exercise.drop_leaks(production.copy())
+    except KeyError as error:
+        raise AssertionError(
+            f"On a table without price_eur and price_bucket, drop_leaks raised KeyError: {error}. "
+            "Tables from production never have the leaking columns: drop the ones the table has "
+            "(drop(..., errors='ignore'), or keep the columns that are not leaks)."
+        ) from None
     assert isinstance(got, pd.DataFrame), (
         f"drop_leaks returned {type(got).__name__}; expected the feature table (a DataFrame)."
     )
-    expected = [c for c in ORDER if c not in LEAKY_COLUMNS]
+    expected = [c for c in production.columns if c not in leaks]
     assert list(got.columns) == expected, (
-        f"On a table without price_eur and price_bucket, drop_leaks returned {list(got.columns)}; "
-        f"expected {expected}."
+        f"On a table without price_eur and price_bucket, drop_leaks returned "
+        f"{list(got.columns)}; expected every column your leaking_columns() does not name: "
+        f"{expected}."
     )
     assert np.array_equal(got.index, production.index), "drop_leaks changed the rows."

@@ -70,6 +70,10 @@ def _diagnose(got: pd.DataFrame, sales: pd.DataFrame) -> str:
         "card_id": ordered["price_usd"].shift().expanding().mean(),
         "it follows the rows in the order given, not in time: sort by sale_date (then "
         "listing_id) first": _input_order(sales),
+        "the right values sit on the wrong rows: they are in time order while the rows are "
+        "not. Line them up by index (assign or join), not with .to_numpy() or .values": pd.Series(
+            _reference(sales).loc[ordered.index, "prev_mean_price"].to_numpy(), index=sales.index
+        ),
     }
     for why, guess in guesses.items():
         guess = guess.reindex(sales.index)
@@ -99,18 +103,18 @@ def test_small_table(exercise):
         index=[40, 10, 30, 20, 50],
     )
     got = _features(exercise, small)
-    count = got["prev_sale_count"].tolist()
+    count = [int(c) if c == c else c for c in got["prev_sale_count"]]
     mean = got["prev_mean_price"].tolist()
     expected_count, expected_mean = [2, 0, 0, 1, 1], [20.0, np.nan, np.nan, 10.0, 5.0]
-    assert count == expected_count, (
-        f"For 3 sales of base1-4 ($10 in Jan, $30 in Feb, $20 in Mar) and 2 of neo4-107, listed "
-        f"out of order, prev_sale_count is {count}; expected {expected_count} (row by row)."
-    )
     assert _same(pd.Series(mean), pd.Series(expected_mean)).all(), (
         f"For 3 sales of base1-4 ($10 in Jan, $30 in Feb, $20 in Mar) and 2 of neo4-107 ($5, "
         f"then $7), listed out of order, prev_mean_price is {mean}; expected {expected_mean} "
         "(row by row): the March sale sees the mean of January and February, the first sale of "
         "each card sees nothing."
+    )
+    assert count == expected_count, (
+        f"For the same 5 sales, prev_sale_count is {count}; expected {expected_count} (row by "
+        "row): how many sales of the same card came before each one."
     )
 
 

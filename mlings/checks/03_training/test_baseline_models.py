@@ -7,9 +7,9 @@ from sklearn.base import clone
 from sklearn.metrics import mean_absolute_error
 from sklearn.model_selection import KFold, cross_val_score
 
-from mlings.dataset import heldout_sales, make_cards, make_sales
+from mlings.dataset import make_cards, make_sales
 
-CATALOG = make_cards()
+CATALOG = make_cards(n=600)  # a sample of the catalog: quick to sell from
 NEW_RARITY = "Mega Hyper Rare"  # first printed in 2025: never in the training sales
 
 
@@ -30,11 +30,11 @@ def pokemarket(sales: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
 
 @pytest.fixture(scope="module")
 def split():
-    """Training sales (2021-2024) and later test sales (2025), in no particular order."""
+    """Training sales (2021-2024) in no particular order, and later test sales (2025)."""
     train = make_sales(CATALOG, seed=31, n=600, start="2021-01-01", end="2024-12-31")
     train = train.sample(frac=1.0, random_state=1)
     train.index = np.arange(1000, 1000 + len(train))  # an index that is not 0..n-1
-    test = heldout_sales(31, n=300)
+    test = make_sales(CATALOG, seed=[31, 9], n=300, start="2025-01-01", end="2025-06-30")
     return (*pokemarket(train), *pokemarket(test))
 
 
@@ -60,21 +60,20 @@ def scores_of(exercise, *data) -> dict[str, float]:
     return {name: float(scores[name]) for name in ("median", "rarity_median")}
 
 
-def test_median_baseline_mae_is_exact(exercise, split):
-    """scores the median baseline exactly: the median of train, MAE on test (rejects the mean)"""
-    _, y_train, _, y_test = split
-    got = scores_of(exercise, *split)["median"]
-    expected = mean_absolute_error(y_test, np.full(len(y_test), np.median(y_train)))
-    with_mean = mean_absolute_error(y_test, np.full(len(y_test), np.mean(y_train)))
-    on_test = mean_absolute_error(y_test, np.full(len(y_test), np.median(y_test)))
-    message = (
-        f"baseline_scores gave the median baseline an MAE of {got:.6f}; expected {expected:.6f}."
-    )
-    if got == pytest.approx(with_mean):
-        message += " That is the MAE of the mean: the baseline is the median of y_train."
-    elif got == pytest.approx(on_test):
-        message += " That median came from the test rows: fit on the training rows only."
-    assert got == pytest.approx(expected, abs=1e-9), message
+class RarityMedianReference:
+    """The check's own per-column median, to compare with."""
+
+    def __init__(self, column):
+        self.column = column
+
+    def fit(self, X, y):
+        target = pd.Series(np.asarray(y), index=X.index)
+        self.medians = target.groupby(X[self.column].astype(str)).median().to_dict()
+        self.overall = float(target.median())
+        return self
+
+    def predict(self, X):
+        return X[self.column].astype(str).map(self.medians).fillna(self.overall).to_numpy()
 
 
 def test_learns_the_median_of_each_rarity(exercise, split):
@@ -125,8 +124,25 @@ def test_unseen_rarity_gets_the_overall_median(exercise, split):
     )
 
 
+def test_median_baseline_mae_is_exact(exercise, split):
+    """scores the median baseline exactly: the median of train, MAE on test (rejects the mean)"""
+    _, y_train, _, y_test = split
+    got = scores_of(exercise, *split)["median"]
+    expected = mean_absolute_error(y_test, np.full(len(y_test), np.median(y_train)))
+    with_mean = mean_absolute_error(y_test, np.full(len(y_test), np.mean(y_train)))
+    on_test = mean_absolute_error(y_test, np.full(len(y_test), np.median(y_test)))
+    message = (
+        f"baseline_scores gave the median baseline an MAE of {got:.6f}; expected {expected:.6f}."
+    )
+    if got == pytest.approx(with_mean):
+        message += " That is the MAE of the mean: the baseline is the median of y_train."
+    elif got == pytest.approx(on_test):
+        message += " That median came from the test rows: fit on the training rows only."
+    assert got == pytest.approx(expected, abs=1e-9), message
+
+
 def test_rarity_baseline_mae_is_exact(exercise, split):
-    """scores the per-rarity median exactly, new 2025 rarities at the overall median"""
+    """scores the per-rarity median exactly, rarities unseen in training at the overall median"""
     expected = reference_rarity_mae(*split)
     got = scores_of(exercise, *split)["rarity_median"]
     assert got == pytest.approx(expected, abs=1e-9), (
@@ -187,19 +203,3 @@ def test_works_like_any_scikit_learn_estimator(exercise, split):
         "RarityMedian(column='series') did not group by the series column: use self.column, "
         "not a hard-coded 'rarity'."
     )
-
-
-class RarityMedianReference:
-    """The check's own per-column median, to compare with."""
-
-    def __init__(self, column):
-        self.column = column
-
-    def fit(self, X, y):
-        target = pd.Series(np.asarray(y), index=X.index)
-        self.medians = target.groupby(X[self.column].astype(str)).median().to_dict()
-        self.overall = float(target.median())
-        return self
-
-    def predict(self, X):
-        return X[self.column].astype(str).map(self.medians).fillna(self.overall).to_numpy()

@@ -12,7 +12,7 @@ from threadpoolctl import threadpool_limits
 
 from mlings.dataset import make_cards, make_sales
 
-CATALOG = make_cards()
+CATALOG = make_cards(n=600)  # a sample of the catalog: quick to sell from
 RANDOM_MODULES = ("sklearn.ensemble", "sklearn.tree", "sklearn.neural_network", "lightgbm")
 
 
@@ -101,6 +101,57 @@ def as_sets(X, folds):
     ]
 
 
+def _estimators(model):
+    yield model
+    for value in model.get_params(deep=True).values():
+        if isinstance(value, BaseEstimator):
+            yield value
+
+
+def test_the_zoo_has_four_seeded_models(exercise):
+    """the zoo holds 4+ untrained models, scikit-learn and LightGBM, seeded and with n_jobs=1"""
+    zoo = exercise.make_zoo(seed=7)
+    assert isinstance(zoo, dict) and len(zoo) >= 4, (
+        f"make_zoo returned {len(zoo) if isinstance(zoo, dict) else type(zoo).__name__} "
+        "models; expected a dict of at least four models by name."
+    )
+    lightgbm = [
+        n for n, m in zoo.items() if any(isinstance(e, lgb.LGBMModel) for e in _estimators(m))
+    ]
+    assert lightgbm, "The zoo has no LightGBM model: add an lgb.LGBMRegressor."
+    assert len(zoo) - len(lightgbm) >= 3, (
+        "The zoo needs at least three scikit-learn models besides LightGBM (the median "
+        "baseline, Ridge, a random forest)."
+    )
+    for name, model in zoo.items():
+        assert is_regressor(model), (
+            f"zoo[{name!r}] is not a regressor (or a Pipeline ending in one)."
+        )
+        clone(model)
+        for part in _estimators(model):
+            params = part.get_params(deep=False)
+            kind = type(part).__name__
+            threads = params.get("n_jobs", 1)
+            if isinstance(part, lgb.LGBMModel):
+                assert threads == 1, (
+                    f"zoo[{name!r}]'s {kind} has n_jobs={threads!r}; LightGBM then uses every "
+                    "core. Use n_jobs=1 so the checks (and your laptop) stay predictable."
+                )
+            else:
+                assert threads in (None, 1), (
+                    f"zoo[{name!r}]'s {kind} has n_jobs={threads!r}; use n_jobs=1 (or leave it "
+                    "at None) so the checks stay predictable."
+                )
+            seed = params.get("random_state")
+            random_kind = type(part).__module__.startswith(RANDOM_MODULES)
+            if seed is not None or random_kind:
+                assert seed == 7, (
+                    f"zoo[{name!r}]'s {kind} has random_state={seed!r} for make_zoo(seed=7); "
+                    "seed every random model with the seed, or two runs will not give the "
+                    "same scores."
+                )
+
+
 def test_every_model_trains_on_the_same_folds(exercise, toy):
     """every model trains and is scored on the same folds (rejects drawing folds per model)"""
     _, _, cv, _ = run_recorders(exercise, toy)
@@ -187,57 +238,6 @@ def test_leaderboard_ranks_by_mean_mae(exercise):
     ) or np.allclose(
         stds, [np.std(v, ddof=1) for v in (scores["lightgbm"], scores["ridge"], scores["median"])]
     ), f"std_mae is {stds.tolist()}; expected the standard deviation of each model's fold MAEs."
-
-
-def _estimators(model):
-    yield model
-    for value in model.get_params(deep=True).values():
-        if isinstance(value, BaseEstimator):
-            yield value
-
-
-def test_the_zoo_has_four_seeded_models(exercise):
-    """the zoo holds 4+ untrained models, scikit-learn and LightGBM, seeded and with n_jobs=1"""
-    zoo = exercise.make_zoo(seed=7)
-    assert isinstance(zoo, dict) and len(zoo) >= 4, (
-        f"make_zoo returned {len(zoo) if isinstance(zoo, dict) else type(zoo).__name__} "
-        "models; expected a dict of at least four models by name."
-    )
-    lightgbm = [
-        n for n, m in zoo.items() if any(isinstance(e, lgb.LGBMModel) for e in _estimators(m))
-    ]
-    assert lightgbm, "The zoo has no LightGBM model: add an lgb.LGBMRegressor."
-    assert len(zoo) - len(lightgbm) >= 3, (
-        "The zoo needs at least three scikit-learn models besides LightGBM (the median "
-        "baseline, Ridge, a random forest)."
-    )
-    for name, model in zoo.items():
-        assert is_regressor(model), (
-            f"zoo[{name!r}] is not a regressor (or a Pipeline ending in one)."
-        )
-        clone(model)
-        for part in _estimators(model):
-            params = part.get_params(deep=False)
-            kind = type(part).__name__
-            threads = params.get("n_jobs", 1)
-            if isinstance(part, lgb.LGBMModel):
-                assert threads == 1, (
-                    f"zoo[{name!r}]'s {kind} has n_jobs={threads!r}; LightGBM then uses every "
-                    "core. Use n_jobs=1 so the checks (and your laptop) stay predictable."
-                )
-            else:
-                assert threads in (None, 1), (
-                    f"zoo[{name!r}]'s {kind} has n_jobs={threads!r}; use n_jobs=1 (or leave it "
-                    "at None) so the checks stay predictable."
-                )
-            seed = params.get("random_state")
-            random_kind = type(part).__module__.startswith(RANDOM_MODULES)
-            if seed is not None or random_kind:
-                assert seed == 7, (
-                    f"zoo[{name!r}]'s {kind} has random_state={seed!r} for make_zoo(seed=7); "
-                    "seed every random model with the seed, or two runs will not give the "
-                    "same scores."
-                )
 
 
 def test_the_zoo_beats_the_median_on_pokemarket(exercise):

@@ -1,0 +1,186 @@
+"""Checks for 03_training/08_experiment_tracking: MLflow runs that can be found and reproduced."""
+
+import contextlib
+import logging
+import os
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mlings.dataset import make_cards, make_sales
+
+CATALOG = make_cards(n=600)  # a sample of the catalog: quick to sell from
+PARAMS = {"n_estimators": 25, "num_leaves": 15, "learning_rate": 0.2}
+
+
+def pokemarket(sales: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """Features (text columns as category) and log1p(price) of some PokéMarket sales."""
+    X = sales[["rarity", "variant", "condition", "platform"]].astype("category")
+    X["psa_grade"] = sales["psa_grade"]
+    return X, np.log1p(sales["price_usd"]).rename("log_price")
+
+
+@pytest.fixture(scope="module")
+def data():
+    return pokemarket(make_sales(CATALOG, seed=81, n=300, start="2019-01-01", end="2024-12-31"))
+
+
+@pytest.fixture(scope="module")
+def mlflow_module():
+    """MLflow, imported once for this file, with its INFO lines silenced."""
+    import mlflow
+
+    logging.getLogger("mlflow").setLevel(logging.WARNING)
+    return mlflow
+
+
+@pytest.fixture(scope="module")
+def tracking_uri(mlflow_module, course_root, tmp_path_factory):
+    """A fresh SQLite tracking store for this check file, copied from a cached empty one.
+
+    Creating a store runs MLflow's database migrations (seconds); the first run caches an empty,
+    migrated store under .mlings/cache/ (per MLflow version) and later runs copy it.
+    """
+    folder = tmp_path_factory.mktemp("mlflow")
+    store = folder / "mlflow.db"
+    cache = course_root / ".mlings" / "cache" / f"mlflow-{mlflow_module.__version__}-empty.db"
+    if cache.is_file():
+        shutil.copyfile(cache, store)
+    else:
+        mlflow_module.MlflowClient(f"sqlite:///{store}").search_experiments()  # migrates
+        with contextlib.suppress(OSError):  # a read-only course folder: no cache, still fine
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            partial = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
+            shutil.copyfile(store, partial)
+            os.replace(partial, cache)
+    return f"sqlite:///{store}"
+
+
+@pytest.fixture(scope="module")
+def two_runs(exercise, data, tracking_uri):
+    """The same inputs logged twice, in their own experiment."""
+    X, y = data
+    return [
+        exercise.train_and_log(X, y, PARAMS, 3, tracking_uri, experiment="check-rerun")
+        for _ in range(2)
+    ]
+
+
+def read(mlflow_module, tracking_uri, run_id):
+    client = mlflow_module.MlflowClient(tracking_uri)
+    assert isinstance(run_id, str) and run_id, (
+        f"train_and_log returned {run_id!r}; return the run's id (run.info.run_id)."
+    )
+    try:
+        return client.get_run(run_id)
+    except Exception:
+        raise AssertionError(
+            f"No run with the id {run_id!r} in the tracking store the check passed in: log to "
+            "tracking_uri (mlflow.set_tracking_uri) and return run.info.run_id."
+        ) from None
+
+
+def test_fingerprint_follows_the_data(exercise, data):
+    """the fingerprint is stable for the same data and changes with one cell or one label"""
+    X, y = data
+    first = exercise.data_fingerprint(X, y)
+    assert isinstance(first, str) and len(first) >= 16, (
+        f"data_fingerprint returned {first!r}; expected a hex digest string (sha256)."
+    )
+    assert exercise.data_fingerprint(X.copy(), y.copy()) == first, (
+        "data_fingerprint gave a different answer for an identical copy of the data: hash the "
+        "content, not the object (no id(), no memory addresses, no timestamps)."
+    )
+    edited = X.copy()
+    edited.iloc[7, edited.columns.get_loc("psa_grade")] = 9.0
+    assert exercise.data_fingerprint(edited, y) != first, (
+        "Changing one cell of X left the fingerprint unchanged: hash every value, not just the "
+        "shape or the column names."
+    )
+    relabelled = y.copy()
+    relabelled.iloc[11] += 0.5
+    assert exercise.data_fingerprint(X, relabelled) != first, (
+        "Changing one label left the fingerprint unchanged: the fingerprint covers y too."
+    )
+
+
+def test_logs_params_seed_and_fingerprint(exercise, data, mlflow_module, tracking_uri, two_runs):
+    """every run records its parameters, its seed and the data fingerprint"""
+    X, y = data
+    run = read(mlflow_module, tracking_uri, two_runs[0])
+    params, tags = run.data.params, run.data.tags
+    for name, value in PARAMS.items():
+        assert params.get(name) == str(value), (
+            f"The run's parameter {name!r} is {params.get(name)!r}; expected {str(value)!r}. "
+            "Log every parameter (mlflow.log_params(params))."
+        )
+    assert params.get("seed") == "3", (
+        f"The run's parameter 'seed' is {params.get('seed')!r}; expected '3'. Log the seed."
+    )
+    logged = params.get("data_fingerprint", tags.get("data_fingerprint"))
+    assert logged == exercise.data_fingerprint(X, y), (
+        f"The run's data_fingerprint (tag or parameter) is {logged!r}; expected "
+        "data_fingerprint(X, y) of the data it was trained on."
+    )
+
+
+def test_logs_the_cross_validated_metric(exercise, data, mlflow_module, tracking_uri, two_runs):
+    """every run records its cv_mae metric, the one cv_mae computes"""
+    X, y = data
+    run = read(mlflow_module, tracking_uri, two_runs[0])
+    metric = run.data.metrics.get(exercise.METRIC)
+    expected = exercise.cv_mae(X, y, PARAMS, 3)
+    assert metric is not None, (
+        f"The run has no metric {exercise.METRIC!r} (it has {sorted(run.data.metrics)}): "
+        "mlflow.log_metric(METRIC, value)."
+    )
+    assert metric == pytest.approx(expected, rel=1e-12), (
+        f"The run's {exercise.METRIC} is {metric!r}; cv_mae(X, y, params, seed) gives {expected!r}."
+    )
+
+
+def test_rerun_reproduces_the_metric_exactly(exercise, mlflow_module, tracking_uri, two_runs):
+    """running the same inputs twice records two runs with exactly the same metric"""
+    first, second = (read(mlflow_module, tracking_uri, r) for r in two_runs)
+    assert first.info.run_id != second.info.run_id, (
+        "Two calls of train_and_log returned the same run: start a new run every time."
+    )
+    a, b = (run.data.metrics.get(exercise.METRIC) for run in (first, second))
+    assert a == b, (
+        f"The same data, parameters and seed gave {exercise.METRIC} {a!r}, then {b!r}: seed "
+        "everything random with the seed, so a run can be reproduced exactly."
+    )
+    for run in (first, second):
+        assert run.info.status == "FINISHED", (
+            f"A run is still {run.info.status}: use `with mlflow.start_run():` so the run "
+            "is closed when the block ends."
+        )
+    experiment = mlflow_module.MlflowClient(tracking_uri).get_experiment(first.info.experiment_id)
+    assert experiment.name == "check-rerun", (
+        f"The runs landed in the experiment {experiment.name!r}; log them in the experiment "
+        "named by the `experiment` argument (mlflow.set_experiment(experiment))."
+    )
+
+
+def test_best_run_has_the_lowest_metric(exercise, data, mlflow_module, tracking_uri):
+    """best_run reads the runs back and returns the one with the lowest MAE (rejects the highest)"""
+    X, y = data
+    ids = [
+        exercise.train_and_log(
+            X, y, {**PARAMS, "n_estimators": rounds}, 0, tracking_uri, experiment="check-best"
+        )
+        for rounds in (80, 25, 3)
+    ]
+    client = mlflow_module.MlflowClient(tracking_uri)
+    maes = {run_id: client.get_run(run_id).data.metrics[exercise.METRIC] for run_id in ids}
+    best = min(maes, key=maes.get)
+    got = exercise.best_run(tracking_uri, experiment="check-best")
+    message = (
+        f"best_run returned {got!r}; the run with the lowest {exercise.METRIC} "
+        f"({maes[best]:.4f}) is {best!r}."
+    )
+    if got == max(maes, key=maes.get):
+        message += " That is the run with the highest MAE: order by the metric ascending."
+    assert got == best, message

@@ -1,0 +1,127 @@
+"""Checks for 03_training/07_nested_cv: the reported score comes from the outer folds."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.linear_model import Ridge
+from sklearn.metrics import r2_score
+from sklearn.model_selection import GridSearchCV, KFold
+from sklearn.tree import DecisionTreeRegressor
+
+from mlings.dataset import make_cards, make_sales
+
+CATALOG = make_cards(n=600)  # a sample of the catalog: quick to sell from
+GRID = {"max_depth": [2, 4, 8], "min_samples_leaf": [1, 10]}
+INNER, OUTER = KFold(3, shuffle=True, random_state=1), KFold(3, shuffle=True, random_state=2)
+NOISE_GRID = {"alpha": [0.01, 0.1, 1.0, 10.0, 100.0, 1000.0]}
+NOISE_OUTER = KFold(3, shuffle=True, random_state=2)
+
+
+def pokemarket(sales: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Numeric features (text columns as codes, -1 when missing) and log1p(price), as arrays."""
+    sales = sales.join(CATALOG.set_index("card_id")[["series", "release_date"]], on="card_id")
+    columns = [pd.Categorical(sales[c]).codes for c in ("rarity", "variant", "condition", "series")]
+    columns += [
+        sales["psa_grade"].fillna(0).to_numpy(),
+        (sales["sale_date"] - sales["release_date"]).dt.days.to_numpy() / 365.25,
+    ]
+    return np.column_stack(columns).astype(float), np.log1p(sales["price_usd"].to_numpy())
+
+
+@pytest.fixture(scope="module")
+def data():
+    return pokemarket(make_sales(CATALOG, seed=71, n=240, start="2019-01-01", end="2024-12-31"))
+
+
+@pytest.fixture(scope="module")
+def reference(data):
+    """The check's own nested cross-validation: (outer scores, chosen settings, inner best)."""
+    X, y = data
+    scores, chosen, best = [], [], []
+    for train, test in OUTER.split(X, y):
+        search = GridSearchCV(DecisionTreeRegressor(random_state=0), GRID, cv=INNER)
+        search.fit(X[train], y[train])
+        scores.append(r2_score(y[test], search.predict(X[test])))
+        chosen.append(search.best_params_)
+        best.append(search.best_score_)
+    return np.array(scores), chosen, best
+
+
+@pytest.fixture(scope="module")
+def result(exercise, data):
+    X, y = data
+    return exercise.nested_cv(DecisionTreeRegressor(random_state=0), GRID, X, y, INNER, OUTER)
+
+
+def outer_scores(result) -> np.ndarray:
+    return np.asarray(list(result.outer_scores), dtype=float)
+
+
+def test_reports_the_outer_fold_scores(exercise, result, reference):
+    """the outer scores are the tuned model's R² on each outer test fold (rejects best_score_)"""
+    expected, _, inner_best = reference
+    got = outer_scores(result)
+    message = (
+        f"outer_scores are {np.round(got, 4).tolist()}; expected the R² of each outer "
+        f"fold's tuned model on that fold's test rows: {np.round(expected, 4).tolist()}."
+    )
+    if got.shape == expected.shape and np.allclose(got, inner_best):
+        message += (
+            " Yours are the inner searches' best_score_: the score of the setting that looked "
+            "best on the very folds it was chosen on. Score the search on the outer test rows."
+        )
+    assert got.shape == expected.shape, (
+        f"outer_scores has {got.size} scores; the outer splitter has {OUTER.get_n_splits()} "
+        "folds, so expected one per outer fold."
+    )
+    assert np.allclose(got, expected), message
+    assert result.score == pytest.approx(expected.mean()), (
+        f"result.score is {result.score!r}; the report is the mean of the outer scores, "
+        f"{expected.mean():.4f}."
+    )
+
+
+def test_searches_again_in_every_outer_fold(exercise, result, reference):
+    """each outer fold runs its own search on its own training rows (rejects tuning once)"""
+    _, expected, _ = reference
+    got = [dict(c) for c in result.chosen]
+    assert got == expected, (
+        f"The settings chosen per outer fold are {got}; searching each outer fold's training "
+        f"rows gives {expected}. Run a fresh GridSearchCV inside every outer fold, on that "
+        "fold's training rows only, not once on all the rows."
+    )
+
+
+def test_outer_test_rows_never_reach_the_search(exercise, data):
+    """wild labels on one outer test fold leave that fold's search untouched"""
+    X, y = data
+    (train, test), *_ = OUTER.split(X, y)
+    wild = y.copy()
+    wild[test] = wild[test] * 5 + 40
+    got = exercise.nested_cv(DecisionTreeRegressor(random_state=0), GRID, X, wild, INNER, OUTER)
+    search = GridSearchCV(DecisionTreeRegressor(random_state=0), GRID, cv=INNER)
+    search.fit(X[train], y[train])
+    assert dict(got.chosen[0]) == search.best_params_, (
+        "Changing only the labels of the first outer fold's test rows changed the setting "
+        "chosen for that fold: its search saw its test rows. Fit the search on the outer "
+        "training rows only."
+    )
+    expected = r2_score(wild[test], search.predict(X[test]))
+    first = float(outer_scores(got)[0])
+    assert first == pytest.approx(expected), (
+        f"The first outer fold scored {first:.4f}; its search, "
+        f"fitted on its training rows, scores {expected:.4f} on its test rows."
+    )
+
+
+def test_is_honest_on_a_noise_target(exercise):
+    """on a target that is pure noise the reported R² is not above zero"""
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(90, 20)), rng.normal(size=90)
+    got = exercise.nested_cv(Ridge(), NOISE_GRID, X, y, INNER, NOISE_OUTER)
+    optimistic = GridSearchCV(Ridge(), NOISE_GRID, cv=INNER).fit(X, y).best_score_
+    assert got.score <= 0.0, (
+        f"On a noise target (nothing to learn) nested_cv reported R² {got.score:.3f}; an "
+        "honest estimate is at or below 0 here (a single search's best_score_ says "
+        f"{optimistic:.3f}). Report the mean of the outer-fold scores."
+    )

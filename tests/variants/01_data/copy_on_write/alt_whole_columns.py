@@ -1,0 +1,19 @@
+"""ALTERNATIVE: replaces each column as a whole with numpy.where and Series methods."""
+
+import numpy as np
+import pandas as pd
+
+PSA_GRADES = (*(g / 2 for g in range(2, 18)), 9.0, 10.0)  # 1, 1.5, 2, ... 8.5, 9, 10: no 9.5
+
+
+def tidy_sales(sales: pd.DataFrame) -> pd.DataFrame:
+    """A tidied copy of sales: refunds and impossible grades blanked, rarity trimmed, platform
+    filled. The caller's frame is left unchanged."""
+    tidy = sales.copy()
+    price = tidy["price_usd"]
+    tidy["price_usd"] = np.where(price < 0, np.nan, price)
+    grade = tidy["psa_grade"]
+    tidy["psa_grade"] = grade.where(grade.isin(PSA_GRADES), np.nan)
+    tidy["rarity"] = [r.strip() if isinstance(r, str) else r for r in tidy["rarity"]]
+    tidy = tidy.fillna({"platform": "unknown"})
+    return tidy

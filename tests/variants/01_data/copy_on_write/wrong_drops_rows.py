@@ -1,0 +1,15 @@
+"""WRONG: drops refunds and impossible grades instead of blanking them."""
+
+import pandas as pd
+
+PSA_GRADES = (*(g / 2 for g in range(2, 18)), 9.0, 10.0)  # 1, 1.5, 2, ... 8.5, 9, 10: no 9.5
+
+
+def tidy_sales(sales: pd.DataFrame) -> pd.DataFrame:
+    """A tidied copy of sales: refunds and impossible grades blanked, rarity trimmed, platform
+    filled. The caller's frame is left unchanged."""
+    tidy = sales[sales["price_usd"].isna() | (sales["price_usd"] >= 0)]
+    tidy = tidy[tidy["psa_grade"].isna() | tidy["psa_grade"].isin(PSA_GRADES)].copy()
+    tidy["rarity"] = tidy["rarity"].str.strip()
+    tidy["platform"] = tidy["platform"].fillna("unknown")
+    return tidy

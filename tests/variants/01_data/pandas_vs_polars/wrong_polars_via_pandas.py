@@ -1,0 +1,26 @@
+"""WRONG: summary_polars converts to pandas and back: polars in name only."""
+
+import pandas as pd
+import polars as pl
+
+COLUMNS = ["rarity", "year", "n_sales", "median_price", "graded_share"]
+
+
+def summary_pandas(sales: pd.DataFrame) -> pd.DataFrame:
+    """Sales, median price and graded share per rarity and year, with pandas."""
+    known = sales.dropna(subset=["rarity", "price_usd"])
+    summary = (
+        known.assign(year=known["sale_date"].dt.year, graded=known["psa_grade"].notna())
+        .groupby(["rarity", "year"], as_index=False)
+        .agg(
+            n_sales=("price_usd", "size"),
+            median_price=("price_usd", "median"),
+            graded_share=("graded", "mean"),
+        )
+    )
+    return summary.sort_values(["rarity", "year"], ignore_index=True)[COLUMNS]
+
+
+def summary_polars(sales: pl.DataFrame) -> pl.DataFrame:
+    """Sales, median price and graded share per rarity and year, with polars."""
+    return pl.from_pandas(summary_pandas(sales.to_pandas()))

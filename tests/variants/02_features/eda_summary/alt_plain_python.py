@@ -1,0 +1,34 @@
+"""ALTERNATIVE: Counter.most_common for the rarities, a dict comprehension for the missing shares,
+rounded to 4 decimals."""
+
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+def summarize(sales: pd.DataFrame) -> dict:
+    """The EDA summary of a sales table: counts, price shape, top rarities, missing shares."""
+    prices = sales["price_usd"]
+    return {
+        "n_sales": len(sales),
+        "median_price": float(prices.median()),
+        "price_skew": float(prices.skew()),
+        "log_price_skew": float(np.log1p(prices).skew()),
+        "top_rarities": {
+            rarity: count / len(sales) for rarity, count in Counter(sales["rarity"]).most_common(3)
+        },
+        "missing_share": {
+            column: round(int(sales[column].isna().sum()) / len(sales), 4)
+            for column in sales.columns
+        },
+    }
+
+
+if __name__ == "__main__":
+    summary = summarize(pd.read_csv(DATA / "sales_clean.csv", parse_dates=["sale_date"]))
+    for key, value in summary.items():
+        print(f"{key}: {value}")

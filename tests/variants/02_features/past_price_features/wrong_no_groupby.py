@@ -1,0 +1,24 @@
+"""WRONG: shifts and averages over the whole table in time order, not within each card."""
+
+from pathlib import Path
+
+import pandas as pd
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+def add_past_price_features(sales: pd.DataFrame) -> pd.DataFrame:
+    """The sales with prev_sale_count and prev_mean_price of each card's earlier sales."""
+    ordered = sales.sort_values(["sale_date", "listing_id"])
+    by_card = ordered.groupby("card_id")["price_usd"]
+    return sales.assign(
+        prev_sale_count=by_card.cumcount(),
+        prev_mean_price=ordered["price_usd"].shift().expanding().mean(),
+    )
+
+
+if __name__ == "__main__":
+    history = pd.read_csv(DATA / "sales_clean.csv", parse_dates=["sale_date"])
+    featured = add_past_price_features(history)
+    charizard = featured[featured["card_id"] == "base1-4"]
+    print(charizard[["sale_date", "price_usd", "prev_sale_count", "prev_mean_price"]].head(10))
