@@ -30,6 +30,7 @@ from mlings.terminal import KeyReader, single_keys
 STEP_MS = 10  # watchfiles waits this long for more changes before it reports a batch
 POLL_SECONDS = 1.0  # how often the loop looks for saves the watcher missed
 IMMEDIATE_KEYS = {"q", "h"}  # the rest wait for a run in progress to finish
+LIVE_REDRAW = 0.1  # seconds between redraws for checks finishing during a run
 
 
 @dataclass
@@ -90,6 +91,7 @@ class WatchLoop:
         self.saw_save = False
         self.suggested_manual = False
         self.quit = False
+        self.drawn_at = 0.0
         self.run_id = 0
         self.cancel = threading.Event()
         self.done_before: set[str] = set(app.progress.done)
@@ -136,6 +138,8 @@ class WatchLoop:
             run_id, check = value
             if run_id == self.run_id:
                 self.screen.live.append(check)
+            if time.monotonic() - self.drawn_at < LIVE_REDRAW:
+                return  # the verdict follows soon and is always drawn
         elif kind == "result":
             run_id, exercise, result = value
             if run_id != self.run_id:
@@ -144,6 +148,8 @@ class WatchLoop:
         elif kind == "checked_one":
             done, total = self.screen.checking_all or (0, 0)
             self.screen.checking_all = (done + 1, total)
+            if time.monotonic() - self.drawn_at < LIVE_REDRAW:
+                return
         elif kind == "checked_all":
             self.finish_check_all(value)
         elif kind == "key":
@@ -160,8 +166,11 @@ class WatchLoop:
         return self.screen.running or self.screen.checking_all is not None
 
     def draw(self) -> None:
-        self.console.clear()
-        render.watch_screen(self.console, self.app, self.screen, self.manual)
+        """Redraw the whole screen, written to the terminal in one go."""
+        with self.console:
+            self.console.clear()
+            render.watch_screen(self.console, self.app, self.screen, self.manual)
+        self.drawn_at = time.monotonic()
 
     # --- runs -----------------------------------------------------------------------------
     def _stat(self) -> tuple[int, int] | None:
@@ -188,7 +197,6 @@ class WatchLoop:
         self.screen.running = True
         self.screen.live = []
         self.screen.mode = "main" if self.screen.mode == "summary" else self.screen.mode
-        self.draw()
 
         def work() -> None:
             try:
@@ -202,6 +210,7 @@ class WatchLoop:
             self.events.put(("result", (run_id, exercise, result)))
 
         threading.Thread(target=work, name="mlings-run", daemon=True).start()
+        self.draw()  # after the start: the run doesn't wait for the screen
 
     def finish_run(self, exercise: Exercise, result: RunResult) -> None:
         self.screen.running = False
