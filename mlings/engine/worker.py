@@ -49,8 +49,9 @@ PRELOAD = (
     "mlings.engine.child",
 )
 # Imported one at a time while the worker is idle, so the first run does not wait for them.
-# Never polars or mlflow (which imports polars): they start native thread pools at import, and a
-# forked child would inherit a pool without its threads.
+# Each makes every fork a little slower (a bigger heap to map), so only what checks use goes
+# here. Never polars or mlflow (which imports polars): they start native thread pools at import,
+# and a forked child would inherit a pool without its threads.
 LATER = (
     "scipy.stats",
     "mlings.dataset",
@@ -58,14 +59,9 @@ LATER = (
     "sklearn.feature_selection",
     "sklearn.frozen",
     "sklearn.gaussian_process",
-    "sklearn.inspection",
     "sklearn.neighbors",
     "sklearn.tree",
     "threadpoolctl",
-    "pydantic",
-    "httpx",
-    "fastapi",
-    "fastapi.testclient",
     "matplotlib.pyplot",
 )
 MAX_MESSAGE = 65536
