@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from mlings.engine.results import CheckResult, Status
-from mlings.engine.runner import Engine, Job
+from mlings.engine.runner import ColdEngine, Engine, Job, open_engine
 
 from .conftest import FIXTURES
 
@@ -183,3 +183,16 @@ def test_warm_and_cold_runs_agree(
         cold.frame,
         cold.output,
     )
+
+
+def test_the_cold_engine_works_without_pidfd(
+    cold_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As on macOS: the end of a run is noticed another way, with the same verdicts."""
+    monkeypatch.delattr("os.pidfd_open")
+    monkeypatch.delenv("MLINGS_ENGINE", raising=False)
+    assert isinstance(open_engine(), ColdEngine)
+    assert cold_engine.run(hostile_job(tmp_path, "wrong")).status is Status.FAILED
+    loop = tmp_path / "loop"
+    loop.mkdir()
+    assert cold_engine.run(hostile_job(loop, "infinite_loop", timeout=2)).status is Status.TIMEOUT

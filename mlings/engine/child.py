@@ -90,7 +90,8 @@ def _limit(kind: int, value: int) -> None:
     _, hard = resource.getrlimit(kind)
     if hard != resource.RLIM_INFINITY:
         value = min(value, hard)
-    resource.setrlimit(kind, (value, hard))
+    with contextlib.suppress(ValueError, OSError):  # some systems refuse some limits
+        resource.setrlimit(kind, (value, hard))
 
 
 def confine(request: Request) -> None:

@@ -235,6 +235,23 @@ def _read_bytes(path: Path) -> bytes | None:
         return None
 
 
+def _ended_fd(proc: subprocess.Popen[bytes]) -> int:
+    """A file descriptor that becomes readable when ``proc`` ends.
+
+    A pidfd on Linux; elsewhere (macOS) a pipe whose writer closes once a thread saw the exit.
+    """
+    if hasattr(os, "pidfd_open"):
+        return os.pidfd_open(proc.pid)
+    readable, writable = os.pipe()
+
+    def wait() -> None:
+        proc.wait()
+        os.close(writable)
+
+    threading.Thread(target=wait, name="mlings-cold-wait", daemon=True).start()
+    return readable
+
+
 class _ColdChild:
     """A run in a ``python -m mlings.engine.child`` process of our own."""
 
@@ -242,7 +259,7 @@ class _ColdChild:
 
     def __init__(self, proc: subprocess.Popen[bytes]) -> None:
         self.proc = proc
-        self.ended_fd = os.pidfd_open(proc.pid)
+        self.ended_fd = _ended_fd(proc)
 
     def _finish(self, timed_out: bool) -> _Ended:
         returncode = self.proc.wait()
