@@ -363,6 +363,25 @@ def dev_check(
     )
 
 
+@dev.command("try")
+@friendly
+def dev_try(
+    name: Annotated[str, typer.Argument(help="The exercise whose checks judge the file.")],
+    file: Annotated[Path, typer.Argument(help="Any learner file: a variant, a draft, a solution.")],
+):
+    """Authors: judge any file with an exercise's hidden checks (no gating, progress untouched)."""
+    app = open_app()
+    try:
+        exercise = app.exercise(name)
+        if not file.is_file():
+            raise UserError(f"There is no file {file}.")
+        result = app.engine.run(app.job(exercise, file.resolve()))
+    finally:
+        app.close()
+    render.result(console, exercise, result, app.course.root)
+    raise typer.Exit(0 if result.passed else 1)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli()

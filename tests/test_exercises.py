@@ -50,9 +50,18 @@ def test_every_exercise_has_a_wrong_and_an_alternative_variant() -> None:
 
 
 @pytest.fixture(scope="module")
-def variant_results(warm_engine: Engine) -> dict[Path, RunResult]:
-    """Every variant through its exercise's checks, all cores at once."""
-    files = [(p.values[0], p.values[1]) for p in variants("wrong") + variants("alt")]
+def variant_results(warm_engine: Engine, request: pytest.FixtureRequest) -> dict[Path, RunResult]:
+    """Every selected variant (``-k`` narrows them) through its checks, all cores at once."""
+    selected = {
+        item.callspec.params["file"]
+        for item in request.session.items
+        if hasattr(item, "callspec") and "file" in item.callspec.params
+    }
+    files = [
+        (p.values[0], p.values[1])
+        for p in variants("wrong") + variants("alt")
+        if p.values[1] in selected
+    ]
     jobs = [job_for(name, file) for name, file in files]
     results = run_many(warm_engine, jobs, os.cpu_count() or 1)
     return {file: result for (_, file), result in zip(files, results, strict=True)}
