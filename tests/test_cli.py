@@ -217,6 +217,19 @@ def test_dev_check_proves_a_sound_course_and_names_what_is_wrong(tiny_course: Pa
     assert "02_second/greet: the solution does not pass" in out
 
 
+def test_dev_try_judges_any_file_without_gating_or_progress(tiny_course: Path):
+    solution = tiny_course / "solutions/02_second/01_greet.py"  # in a locked module
+    passed = mlings(tiny_course, "dev", "try", "greet", str(solution))
+    assert passed.returncode == 0 and "✓ passed" in said(passed)
+    draft = tiny_course / "draft.py"
+    draft.write_text("def greet(name):\n    return 'hi'\n")
+    failed = mlings(tiny_course, "dev", "try", "greet", str(draft))
+    assert failed.returncode == 1 and "✗" in said(failed)
+    assert not (tiny_course / ".mlings/state.json").exists() or not Store(tiny_course).load().done
+    missing = mlings(tiny_course, "dev", "try", "greet", "nowhere.py")
+    assert missing.returncode == 2 and "There is no file nowhere.py." in said(missing)
+
+
 def test_python_dash_m_mlings_shows_help(tiny_course: Path):
     result = mlings(tiny_course, "--help")
     assert result.returncode == 0
