@@ -63,6 +63,12 @@ LATER = (
     "sklearn.tree",
     "threadpoolctl",
     "matplotlib.pyplot",
+    "fastapi",
+    "fastapi.testclient",
+    "httpx",
+    "uvicorn",
+    "skops.io",  # walks every scikit-learn estimator at import: ~0.7 s a check would pay
+    "skl2onnx",  # never onnxruntime: it starts a native thread at import (0.1 s to import)
 )
 MAX_MESSAGE = 65536
 
