@@ -1,0 +1,314 @@
+"""Checks for 05_deployment/01_persist_pipeline: the whole pipeline, loaded in a fresh process."""
+
+import contextlib
+import functools
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+
+from mlings.dataset import make_cards, make_sales
+
+FEATURES = ["rarity", "variant", "condition", "psa_grade"]
+FRESH_TIMEOUT = 12  # seconds for the fresh process: it needs 1-3 s (importing pandas, sklearn)
+
+# The fresh process: nothing of the check's process, only the learner's file, a model file and
+# listing rows in a CSV. It writes what it saw to a JSON file (the learner may print).
+FRESH = """
+import importlib.util, json, pathlib, sys
+import pandas as pd
+
+exercise_name, exercise_file, rows_file, out_file, *model_files = sys.argv[1:]
+spec = importlib.util.spec_from_file_location(exercise_name, exercise_file)
+module = importlib.util.module_from_spec(spec)
+sys.modules[exercise_name] = module  # the name the model file was pickled under
+spec.loader.exec_module(module)
+rows = pd.read_csv(rows_file)
+results = []
+for path in model_files:
+    try:
+        model = module.load_model(path)
+    except Exception as error:
+        name = pathlib.Path(path).name
+        results.append({"error": f"load_model({name!r}) raised {type(error).__name__}: {error}"})
+        continue
+    kind = type(model).__name__
+    try:
+        prices = [float(price) for price in model.predict(rows)]
+    except Exception as error:
+        results.append({"type": kind, "error": f"{type(error).__name__}: {error}"})
+        continue
+    results.append({"type": kind, "prices": prices})
+with open(out_file, "w", encoding="utf-8") as out:
+    json.dump(results, out)
+"""
+
+
+@functools.cache
+def _sales() -> pd.DataFrame:
+    cards = make_cards(n=300)
+    return make_sales(cards, seed=3, n=1500, start="2017-01-01", end="2022-12-31")
+
+
+def _years(first: int, last: int) -> pd.DataFrame:
+    sales = _sales()
+    return sales[sales["sale_date"].dt.year.between(first, last)]
+
+
+@functools.cache
+def _models(exercise):
+    """Two price models fitted on different sales (neither is the course's data/ files)."""
+    first = exercise.train_price_model(_years(2020, 2021))
+    second = exercise.train_price_model(_years(2017, 2018))
+    return first, second
+
+
+@functools.cache
+def _listings() -> pd.DataFrame:
+    """Raw listing rows as the platform sends them: no price, extra columns, another order."""
+    sales = _years(2022, 2022)
+    graded = sales[sales["psa_grade"].notna()].head(10)
+    raw = sales[sales["psa_grade"].isna()].head(30)
+    rows = pd.concat([raw, graded]).sample(frac=1.0, random_state=0).drop(columns="price_usd")
+    rows.index = np.random.default_rng(0).permutation(len(rows)) * 7 + 100
+    return rows[list(reversed(rows.columns))]
+
+
+def _expected(model) -> np.ndarray:
+    return np.asarray(model.predict(_listings()[FEATURES]), dtype=float)
+
+
+def _save(exercise, model, path) -> Path:
+    """save_model(model, path), checked for writing the file at path."""
+    returned = exercise.save_model(model, path)
+    target = Path(path)
+    assert target.is_file() and target.stat().st_size > 0, (
+        f"After save_model(model, path) there is no file at path ({target.name!r}; returned: "
+        f"{returned!r}). Write the model to the path you are given, not to a name of your own."
+    )
+    return returned
+
+
+@pytest.fixture
+def folder():
+    """A temporary folder, removed after the check."""
+    with tempfile.TemporaryDirectory(prefix="mlings-models-") as name:
+        yield Path(name)
+
+
+def _fresh_command(exercise, rows_file: Path, out_file: Path, models: list[Path]) -> list[str]:
+    learner = [exercise.__name__, str(Path(exercise.__file__).resolve())]
+    return [sys.executable, "-c", FRESH, *learner, str(rows_file), str(out_file), *map(str, models)]
+
+
+@functools.cache
+def _start_fresh(exercise):
+    """Save both models with the learner's code and start the fresh process (not waiting).
+
+    Started by the first check, it runs on another core while the other checks go on.
+    """
+    first, second = _models(exercise)
+    folder = Path(tempfile.mkdtemp(prefix="mlings-fresh-"))
+    (folder / "models").mkdir()
+    (folder / "service").mkdir()
+    paths = [folder / "models" / "price-2021.joblib", folder / "models" / "price-2018.joblib"]
+    try:
+        _save(exercise, first, paths[0])
+        _save(exercise, second, paths[1])
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    rows_file = folder / "service" / "listings.csv"
+    _listings().to_csv(rows_file, index=False)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MLINGS_", "PYTEST_"))}
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    out_file = folder / "service" / "result.json"
+    process = subprocess.Popen(
+        _fresh_command(exercise, rows_file, out_file, paths),
+        cwd=folder / "service",
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    return folder, process, out_file
+
+
+@functools.cache
+def _fresh(exercise):
+    """Load and use both saved models in a fresh process: (results or None, what went wrong)."""
+    folder, process, out_file = _start_fresh(exercise)
+    try:
+        _, stderr = process.communicate(timeout=FRESH_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        return None, (
+            f"The fresh process did not finish in {FRESH_TIMEOUT} s. Loading a model should "
+            "only read its file: no training, no waiting."
+        )
+    try:
+        if process.returncode != 0 or not out_file.is_file():
+            tail = stderr.decode(errors="replace").strip()[-1200:]
+            return None, (
+                f"The fresh process that imports your file failed (exit code "
+                f"{process.returncode}):\n{tail}"
+            )
+        return json.loads(out_file.read_text(encoding="utf-8")), ""
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _fresh_result(exercise, which: int) -> dict:
+    results, problem = _fresh(exercise)
+    assert results is not None, problem
+    result = results[which]
+    if "error" in result:
+        kind = result.get("type")
+        if kind is None:
+            raise AssertionError(
+                f"In a fresh Python process, {result['error'][:600]}. That process has only your "
+                "file and the model file: load_model must read the model from the file at path."
+            )
+        whole = type(_models(exercise)[0]).__name__
+        hint = (
+            f" That is not the whole {whole}: the encoders that learned the categories stayed "
+            "behind. Save the whole fitted pipeline."
+            if kind != whole
+            else ""
+        )
+        raise AssertionError(
+            f"In a fresh Python process, load_model gave a {kind} that cannot price raw listing "
+            f"rows ({result['error'][:300]}).{hint}"
+        )
+    return result
+
+
+def test_save_model_writes_the_given_path(exercise, folder):
+    """save_model writes the file at the path it is given and returns it (rejects returning None)"""
+    with contextlib.suppress(Exception):  # its own checks report what goes wrong
+        _start_fresh(exercise)
+    first, _ = _models(exercise)
+    for path in (folder / "price_model.joblib", str(folder / "price model v2.pkl")):
+        returned = _save(exercise, first, path)
+        assert returned is not None, (
+            "save_model returned None. Return the path it wrote (a Path), so that the caller "
+            "can log it or upload the file."
+        )
+        assert isinstance(returned, Path), (
+            f"save_model returned a {type(returned).__name__} ({returned!r}); return the path "
+            "it wrote as a Path, also when path is given as a str: Path(path)."
+        )
+        assert returned.resolve() == Path(path).resolve(), (
+            f"save_model(model, path) returned {str(returned)!r}, but the path it was given is "
+            f"{str(path)!r}: return the path it wrote."
+        )
+    try:
+        joblib.load(folder / "price_model.joblib")
+    except Exception as error:
+        raise AssertionError(
+            f"joblib cannot read the file save_model wrote ({type(error).__name__}: "
+            f"{str(error)[:200]}): write it with joblib.dump."
+        ) from None
+
+
+def test_loaded_model_is_the_whole_pipeline(exercise, folder):
+    """load_model gives back the whole fitted pipeline (rejects saving only model[-1])"""
+    first, second = _models(exercise)
+    path = folder / "price_model.joblib"
+    _save(exercise, first, path)
+    _save(exercise, second, folder / "another_model.joblib")
+    loaded = exercise.load_model(path)
+    kind = type(loaded).__name__
+    try:
+        prices = np.asarray(loaded.predict(_listings()), dtype=float)
+    except Exception as error:
+        steps = {type(step).__name__ for step in first.named_steps.values()}
+        steps |= {type(first[-1].regressor_).__name__}
+        what = (
+            f"a {kind}, only one step of the {type(first).__name__}: the encoders that learned "
+            "the categories stayed behind"
+            if kind in steps
+            else f"a {kind}"
+        )
+        raise AssertionError(
+            f"load_model gave back {what}. It cannot price raw listing rows "
+            f"({type(error).__name__}: {str(error)[:200]}). Save the whole fitted pipeline, "
+            "preprocessing included."
+        ) from None
+    assert np.allclose(prices, _expected(first), rtol=1e-9, atol=0.0), (
+        "load_model(path) gave back a model that prices the listings differently from the one "
+        "saved at path: give back exactly the model saved there, read from that file (a model "
+        "retrained, or the last one saved, is a different model)."
+    )
+
+
+def test_fresh_process_prices_raw_listings(exercise):
+    """a fresh Python process loads the file and prices raw rows as the saved model did"""
+    first, _ = _models(exercise)
+    got = np.asarray(_fresh_result(exercise, 0)["prices"], dtype=float)
+    want = _expected(first)
+    assert got.shape == want.shape and np.allclose(got, want, rtol=1e-9, atol=0.0), (
+        f"In a fresh Python process the loaded model prices the first listing at ${got[0]:,.4f}; "
+        f"the model that was saved prices it at ${want[0]:,.4f}. load_model must give back the "
+        "saved model itself, read from its file: retraining or reading sales data makes a "
+        "different model (the service has no training data)."
+    )
+
+
+def test_load_model_reads_the_path_it_is_given(exercise):
+    """load_model loads the file at its path (rejects a fixed file name or a model in memory)"""
+    first, second = _models(exercise)
+    got = np.asarray(_fresh_result(exercise, 1)["prices"], dtype=float)
+    if np.allclose(got, _expected(first), rtol=1e-9, atol=0.0):
+        raise AssertionError(
+            "Two models were saved to two paths; in a fresh process, loading the second path "
+            "gave the first model. Save to and load from the path you are given."
+        )
+    assert np.allclose(got, _expected(second), rtol=1e-9, atol=0.0), (
+        "In a fresh Python process, load_model(path) did not give back the model saved at that "
+        "path (its prices differ). Read the model from the file at path, and nothing else."
+    )
+
+
+def test_price_listings(exercise):
+    """price_listings gives dollars per raw row, named price_usd, on the listings' index"""
+    first, _ = _models(exercise)
+    listings = _listings()
+    got = exercise.price_listings(first, listings.copy())
+    want = _expected(first)
+    assert isinstance(got, pd.Series), (
+        f"price_listings returned a {type(got).__name__}; expected a pandas Series, one price "
+        "per listing."
+    )
+    assert got.index.equals(listings.index), (
+        "price_listings' Series is not on the listings' index (here the index is listing "
+        f"numbers like {listings.index[0]}, not 0, 1, 2...). Build it with "
+        "index=listings.index, so that every price stays with its listing."
+    )
+    assert got.name == "price_usd", (
+        f'price_listings\' Series is named {got.name!r}: name it "price_usd".'
+    )
+    values = got.to_numpy(dtype=float)
+    message = (
+        f"price_listings prices the first listing at ${values[0]:,.4f}; the model's price for it "
+        f"is ${want[0]:,.4f}."
+    )
+    with np.errstate(over="ignore"):
+        twice = np.expm1(want)
+    if np.allclose(values, twice):
+        message += (
+            " np.expm1 was applied to dollars: the pipeline's TransformedTargetRegressor "
+            "already turns log prices back into dollars."
+        )
+    elif np.allclose(values, np.log1p(want)):
+        message += " That is a log price: the model's predict already gives dollars."
+    assert np.allclose(values, want, rtol=1e-9, atol=0.0), message
