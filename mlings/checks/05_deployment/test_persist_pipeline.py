@@ -86,6 +86,15 @@ def _expected(model) -> np.ndarray:
     return np.asarray(model.predict(_listings()[FEATURES]), dtype=float)
 
 
+def _same_prices(model, saved) -> bool:
+    """Whether model prices the listings as the saved model does (False when it cannot)."""
+    try:
+        prices = np.asarray(model.predict(_listings()), dtype=float)
+    except Exception:
+        return False
+    return prices.shape == (len(_listings()),) and np.allclose(prices, _expected(saved))
+
+
 def _save(exercise, model, path) -> Path:
     """save_model(model, path), checked for writing the file at path."""
     returned = exercise.save_model(model, path)
@@ -178,18 +187,37 @@ def _fresh_result(exercise, which: int) -> dict:
                 f"In a fresh Python process, {result['error'][:600]}. That process has only your "
                 "file and the model file: load_model must read the model from the file at path."
             )
-        whole = type(_models(exercise)[0]).__name__
-        hint = (
-            f" That is not the whole {whole}: the encoders that learned the categories stayed "
-            "behind. Save the whole fitted pipeline."
-            if kind != whole
-            else ""
-        )
+        part = _one_step(exercise, kind)
+        if part is not None:
+            raise AssertionError(
+                f"In a fresh Python process, load_model gave {part}. Save the whole fitted "
+                "pipeline, preprocessing included."
+            )
         raise AssertionError(
             f"In a fresh Python process, load_model gave a {kind} that cannot price raw listing "
-            f"rows ({result['error'][:300]}).{hint}"
+            f"rows ({result['error'][:300]})."
         )
     return result
+
+
+def _one_step(exercise, kind: str) -> str | None:
+    """What a model of type kind lacks when it is one step of the pipeline, else None."""
+    first, _ = _models(exercise)
+    whole = type(first).__name__
+    steps = [type(step).__name__ for step in first.named_steps.values()]
+    if kind == whole or kind not in {*steps, type(getattr(first[-1], "regressor_", None)).__name__}:
+        return None
+    if kind == steps[0]:
+        return (
+            f"a {kind}, only the first step of the {whole}: it turns listings into features, "
+            "but the regressor that prices them stayed behind"
+        )
+    rarity = _listings()["rarity"].iloc[0]
+    return (
+        f"a {kind}, only the last step of the {whole}: it expects the one-hot columns the "
+        f"encoders make, not a listing whose rarity says {rarity!r}, and the encoders that "
+        "learned the categories stayed behind"
+    )
 
 
 def test_save_model_writes_the_given_path(exercise, folder):
@@ -231,16 +259,14 @@ def test_loaded_model_is_the_whole_pipeline(exercise, folder):
     try:
         prices = np.asarray(loaded.predict(_listings()), dtype=float)
     except Exception as error:
-        steps = {type(step).__name__ for step in first.named_steps.values()}
-        steps |= {type(first[-1].regressor_).__name__}
-        what = (
-            f"a {kind}, only one step of the {type(first).__name__}: the encoders that learned "
-            "the categories stayed behind"
-            if kind in steps
-            else f"a {kind}"
-        )
+        part = _one_step(exercise, kind)
+        if part is not None:
+            raise AssertionError(
+                f"load_model gave back {part}. Save the whole fitted pipeline, preprocessing "
+                "included."
+            ) from None
         raise AssertionError(
-            f"load_model gave back {what}. It cannot price raw listing rows "
+            f"load_model gave back a {kind} that cannot price raw listing rows "
             f"({type(error).__name__}: {str(error)[:200]}). Save the whole fitted pipeline, "
             "preprocessing included."
         ) from None
@@ -251,16 +277,115 @@ def test_loaded_model_is_the_whole_pipeline(exercise, folder):
     )
 
 
+def test_load_model_refuses_a_missing_file(exercise, folder, monkeypatch):
+    """load_model raises when there is no file at path (rejects retraining a model instead)"""
+    data = folder / "data"  # sales data at hand, as in the course folder: it must stay unused
+    data.mkdir()
+    _sales().head(300).to_csv(data / "sales_clean.csv", index=False)
+    monkeypatch.chdir(folder)
+    path = folder / "price_model.joblib"
+    model, raised = None, False
+    try:
+        model = exercise.load_model(path)
+    except NotImplementedError:
+        raise
+    except Exception:
+        raised = True
+    wrote = path.exists()
+    if not raised and not wrote and any(_same_prices(model, saved) for saved in _models(exercise)):
+        raise AssertionError(
+            f"There is no file at path, yet load_model(path) gave back a {type(model).__name__} "
+            "loaded earlier from another path, kept in memory. Read the model from the file at "
+            "path each time, and let a missing file raise, so that the service fails loudly."
+        )
+    done = [] if raised else [f"gave back a {type(model).__name__} instead of raising"]
+    done += ["wrote a new model file there"] if wrote else []
+    assert not done, (
+        f"There is no file at path, yet load_model(path) {', and '.join(done)}. A loader that "
+        "retrains quietly serves a different model from the one that was reviewed and saved: "
+        "read the model from the file at path alone, and let a missing file raise, so that the "
+        "service fails loudly."
+    )
+
+
+def test_price_listings(exercise):
+    """price_listings gives dollars per raw row, named price_usd, on the listings' index"""
+    first, _ = _models(exercise)
+    listings = _listings()
+    try:
+        got = exercise.price_listings(first, listings.copy())
+    except NotImplementedError:
+        raise
+    except Exception as error:
+        raise AssertionError(
+            f"price_listings raised {type(error).__name__} ({str(error)[:200]}) on raw listing "
+            "rows: a DataFrame with extra columns in another order, condition empty for graded "
+            "cards. The fitted pipeline takes that DataFrame as it is (its ColumnTransformer "
+            "picks its columns by name): hand it the rows unchanged."
+        ) from None
+    want = _expected(first)
+    assert isinstance(got, pd.Series), (
+        f"price_listings returned a {type(got).__name__}; expected a pandas Series, one price "
+        "per listing."
+    )
+    assert got.index.equals(listings.index), (
+        "price_listings' Series is not on the listings' index (here the index is listing "
+        f"numbers like {listings.index[0]}, not 0, 1, 2...). Build it with "
+        "index=listings.index, so that every price stays with its listing."
+    )
+    assert got.name == "price_usd", (
+        f'price_listings\' Series is named {got.name!r}: name it "price_usd".'
+    )
+    values = got.to_numpy(dtype=float)
+    differ = ~np.isclose(values, want, rtol=1e-9, atol=0.0)
+    if not differ.any():
+        return
+    row = int(np.argmax(differ))
+    message = (
+        f"price_listings prices the listing at index {listings.index[row]} at "
+        f"${values[row]:,.4f}; the model's price for it is ${want[row]:,.4f}."
+    )
+    graded = listings["psa_grade"].notna().to_numpy()
+    with np.errstate(over="ignore"):
+        twice = np.expm1(want)
+    if np.allclose(values, twice):
+        message += (
+            " np.expm1 was applied to dollars: the pipeline's TransformedTargetRegressor "
+            "already turns log prices back into dollars."
+        )
+    elif np.allclose(values, np.log1p(want)):
+        message += " That is a log price: the model's predict already gives dollars."
+    elif graded[differ].all():
+        message += (
+            f" The listings priced differently are graded ones ({differ.sum()} of the "
+            f"{graded.sum()} graded; their condition is empty): the pipeline already fills the "
+            "empty condition itself, as it did in training. Hand it the raw rows as they come."
+        )
+    elif not graded[differ].any():
+        message += (
+            f" The listings priced differently are raw ones ({differ.sum()} of the "
+            f"{(~graded).sum()} raw; their psa_grade is empty): the pipeline already fills the "
+            "missing grade itself, as it did in training. Hand it the raw rows as they come."
+        )
+    raise AssertionError(message)
+
+
 def test_fresh_process_prices_raw_listings(exercise):
     """a fresh Python process loads the file and prices raw rows as the saved model did"""
     first, _ = _models(exercise)
     got = np.asarray(_fresh_result(exercise, 0)["prices"], dtype=float)
     want = _expected(first)
-    assert got.shape == want.shape and np.allclose(got, want, rtol=1e-9, atol=0.0), (
-        f"In a fresh Python process the loaded model prices the first listing at ${got[0]:,.4f}; "
-        f"the model that was saved prices it at ${want[0]:,.4f}. load_model must give back the "
-        "saved model itself, read from its file: retraining or reading sales data makes a "
-        "different model (the service has no training data)."
+    assert got.shape == want.shape, (
+        f"In a fresh Python process the loaded model gave {got.size} prices for {want.size} "
+        "listings: load_model must give back the saved model itself, read from its file."
+    )
+    differ = ~np.isclose(got, want, rtol=1e-9, atol=0.0)
+    row = int(np.argmax(differ))
+    assert not differ.any(), (
+        f"In a fresh Python process the loaded model prices listing {row + 1} at "
+        f"${got[row]:,.4f}; the model that was saved prices it at ${want[row]:,.4f}. load_model "
+        "must give back the saved model itself, read from its file: retraining or reading sales "
+        "data makes a different model (the service has no training data)."
     )
 
 
@@ -277,38 +402,3 @@ def test_load_model_reads_the_path_it_is_given(exercise):
         "In a fresh Python process, load_model(path) did not give back the model saved at that "
         "path (its prices differ). Read the model from the file at path, and nothing else."
     )
-
-
-def test_price_listings(exercise):
-    """price_listings gives dollars per raw row, named price_usd, on the listings' index"""
-    first, _ = _models(exercise)
-    listings = _listings()
-    got = exercise.price_listings(first, listings.copy())
-    want = _expected(first)
-    assert isinstance(got, pd.Series), (
-        f"price_listings returned a {type(got).__name__}; expected a pandas Series, one price "
-        "per listing."
-    )
-    assert got.index.equals(listings.index), (
-        "price_listings' Series is not on the listings' index (here the index is listing "
-        f"numbers like {listings.index[0]}, not 0, 1, 2...). Build it with "
-        "index=listings.index, so that every price stays with its listing."
-    )
-    assert got.name == "price_usd", (
-        f'price_listings\' Series is named {got.name!r}: name it "price_usd".'
-    )
-    values = got.to_numpy(dtype=float)
-    message = (
-        f"price_listings prices the first listing at ${values[0]:,.4f}; the model's price for it "
-        f"is ${want[0]:,.4f}."
-    )
-    with np.errstate(over="ignore"):
-        twice = np.expm1(want)
-    if np.allclose(values, twice):
-        message += (
-            " np.expm1 was applied to dollars: the pipeline's TransformedTargetRegressor "
-            "already turns log prices back into dollars."
-        )
-    elif np.allclose(values, np.log1p(want)):
-        message += " That is a log price: the model's predict already gives dollars."
-    assert np.allclose(values, want, rtol=1e-9, atol=0.0), message

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 import sklearn
 import skops.io as sio
+import time_machine
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 from skops.io.exceptions import UntrustedTypesFoundException
@@ -29,6 +30,7 @@ VERSIONS = {
     "lightgbm": lightgbm.__version__,
     "numpy": np.__version__,
 }
+SAVED_AT = datetime(2031, 5, 1, 12, 0, 0, 250_000, tzinfo=UTC)  # the clock, moved
 NAMES = {"scikit-learn": ("scikit-learn", "sklearn")}  # how a message may name a library
 
 
@@ -67,6 +69,12 @@ def _call_save(exercise, target: Path | str, features=FEATURES):
         raise AssertionError(
             f"save_model raised FileNotFoundError ({error}): the folder it is given may not "
             "exist yet. Create it, with its parents, before writing into it."
+        ) from None
+    except FileExistsError as error:
+        raise AssertionError(
+            f"save_model raised FileExistsError ({error}): the folder it is given may already "
+            "exist (here an empty one, made by a deploy script). Create it only if needed: "
+            "mkdir with exist_ok=True."
         ) from None
 
 
@@ -163,13 +171,10 @@ def test_installed_versions(exercise):
 
 
 def test_save_model_writes_model_and_metadata(exercise, folder):
-    """save_model creates the folder, writes model.skops (skops) and metadata.json, returns it"""
-    target = folder / "price-model"
+    """save_model writes model.skops (skops) and metadata.json into an existing folder"""
+    target = folder / "empty"  # made by a deploy script: the folder exists, empty
+    target.mkdir()
     returned = _call_save(exercise, str(target))
-    assert target.is_dir(), (
-        "save_model did not create the folder it was given: create it (with its parents) when "
-        "it does not exist."
-    )
     assert isinstance(returned, Path) and returned.resolve() == target.resolve(), (
         f"save_model returned {returned!r}; expected the folder it wrote to, as a Path (also "
         "when folder is given as a str)."
@@ -198,6 +203,24 @@ def test_save_model_writes_model_and_metadata(exercise, folder):
     assert (target / "metadata.json").is_file(), "save_model wrote no metadata.json."
 
 
+def test_save_model_creates_the_folder(exercise, folder):
+    """save_model creates a folder that does not exist yet, parents included"""
+    target = folder / "models" / "price" / "v2"
+    returned = _call_save(exercise, target)
+    assert target.is_dir(), (
+        "save_model did not create the folder it was given (models/price/v2, none of which "
+        "existed): create it, with its parents, when it does not exist."
+    )
+    written = sorted(path.name for path in target.iterdir())
+    assert {"model.skops", "metadata.json"} <= set(written), (
+        f"save_model into a new folder wrote {written}; expected model.skops and metadata.json "
+        "in it."
+    )
+    assert isinstance(returned, Path) and returned.resolve() == target.resolve(), (
+        f"save_model returned {returned!r}; expected the folder it wrote to, as a Path."
+    )
+
+
 def test_metadata_records_versions_features_and_data(exercise, folder):
     """metadata.json records the installed versions, the features and the data fingerprint"""
     features = ["variant", "psa_grade", "rarity", "condition"]
@@ -219,10 +242,13 @@ def test_metadata_records_versions_features_and_data(exercise, folder):
 
 
 def test_metadata_records_when_in_utc(exercise, folder):
-    """trained_at is when save_model ran, in ISO 8601 with a UTC offset (rejects local time)"""
-    before = datetime.now(UTC)
-    metadata = _metadata(_save(exercise, folder))
-    after = datetime.now(UTC)
+    """trained_at is when save_model runs, ISO 8601 in UTC (rejects local time, import time)"""
+    _model(exercise)  # trained before the clock moves
+    with time_machine.travel(SAVED_AT, tick=False):
+        before = datetime.now(UTC)
+        target = _save(exercise, folder)
+        after = datetime.now(UTC)
+    metadata = _metadata(target)
     value = metadata.get("trained_at")
     try:
         when = datetime.fromisoformat(value)
@@ -243,10 +269,11 @@ def test_metadata_records_when_in_utc(exercise, folder):
         f"trained_at is {value!r}, a local time: write it in UTC (offset +00:00), so that times "
         "from machines in different time zones compare."
     )
-    slack = timedelta(seconds=2)
-    assert before - slack <= when <= after + slack, (
-        f"trained_at is {value!r}, but save_model ran at {before.isoformat(timespec='seconds')}: "
-        "record the time it runs."
+    # whole seconds are precise enough: a time written without its microseconds passes
+    assert before.replace(microsecond=0) <= when <= after, (
+        f"trained_at is {value!r}, but save_model ran at {before.isoformat()} (the check set "
+        "the clock to that moment): read the clock inside save_model, each time it runs, not "
+        "once when the file is imported."
     )
 
 
