@@ -3,9 +3,10 @@
 Every case starts a uvicorn server of the check's own on 127.0.0.1 (a free port) in a thread,
 runs the learner's load_test in another thread with a time limit, and stops both. The server
 answers with a known schedule (most requests fast, a known few slow, a known few errors) and
-records what it saw: how many requests arrived, how many were in flight at once, and how long
-each took on its side. A client's latency is never shorter than the server's time for the same
-request, so the server's percentiles are lower bounds of the learner's.
+records what it saw: how many requests arrived, how many were in flight at once, when each
+arrived and how long each took on its side. A client's latency is never shorter than the
+server's time for the same request, so the server's percentiles are lower bounds of the
+learner's.
 """
 
 import asyncio
@@ -75,16 +76,19 @@ class Case:
 CASES = {
     # 36 fast answers and 4 that time out upstream after 0.7 s (503): the mean is far above p50.
     "burst": Case("burst", 40, 4, ((36, 0.005, 200), (4, 0.7, 503)), seed=1, p50_below_mean=True),
-    # p95 among the 0.12 s answers, p99 among the 0.3 s ones, one 0.8 s answer: the max; six
-    # fast 429s (rate limited) and three 202s (accepted, priced later: a success).
+    # p95 among the 0.12 s answers, p99 among the 0.3 s ones, one 0.8 s answer: the max (the
+    # 60th to arrive, with 140 still to send: the others must keep flowing while it is in
+    # flight); six fast 429s (rate limited), three 307s (a redirect, which httpx does not
+    # follow by default: not a price) and three 202s (accepted, priced later: a success).
     "mixed": Case(
         "mixed",
         200,
         8,
         (
-            (171, 0.005, 200),
+            (168, 0.005, 200),
             (3, 0.005, 202),
             (6, 0.005, 429),
+            (3, 0.005, 307),
             (14, 0.12, 200),
             (5, 0.3, 200),
             (1, 0.8, 200),
@@ -107,6 +111,8 @@ class Service:
     in_flight: int = 0
     max_in_flight: int = 0
     bodies: list[bytes] = field(default_factory=list)
+    arrivals: list[float] = field(default_factory=list)  # perf_counter, in order of arrival
+    ends: dict[int, float] = field(default_factory=dict)  # arrival index -> answer sent
     durations: list[float] = field(default_factory=list)  # seconds, server side
     first_start: float | None = None
     last_end: float | None = None
@@ -121,6 +127,7 @@ class Service:
             self.hold_until = start + HOLD
         index = self.arrived
         self.arrived += 1
+        self.arrivals.append(start)
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:
@@ -138,11 +145,19 @@ class Service:
             await asyncio.sleep(seconds)
         finally:
             self.in_flight -= 1
-        headers = [(b"content-type", b"application/json")]
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": b'{"price_usd": 212.5}'})
+        if 300 <= status < 400:  # a redirect to where it came from, no price
+            headers = [(b"location", scope["path"].encode()), (b"content-length", b"0")]
+            body = b""
+        else:
+            headers = [(b"content-type", b"application/json")]
+            body = b'{"price_usd": 212.5}'
+        # The clock stops before the answer leaves: a client thread can read it while this
+        # thread waits for the GIL, so a time taken after sending can exceed the client's.
         self.last_end = time.perf_counter()
+        self.ends[index] = self.last_end
         self.durations.append(self.last_end - start)
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
 
 
 @contextlib.contextmanager
@@ -266,8 +281,8 @@ def test_sends_exactly_n_requests(exercise, name):
     _, _, service = _case_result(exercise, name)
     assert service.arrived == case.n, (
         f"{case.describe()}: the service received {service.arrived} requests; expected exactly "
-        f"{case.n}. Send each request once (no warm-up, no retry): the test's numbers are for "
-        "n_requests requests."
+        f"{case.n}. Send each request once (no warm-up, no retry, no following redirects): the "
+        "test's numbers are for n_requests requests."
     )
     wrong = [body for body in service.bodies if _json(body) != PAYLOAD]
     assert not wrong, (
@@ -291,30 +306,66 @@ def test_keeps_concurrency_requests_in_flight(exercise, name):
     assert service.max_in_flight <= case.concurrency, (
         f"{case.describe()}: the service had {service.max_in_flight} requests in flight at "
         f"once; at most {case.concurrency} are allowed. Guard each request with a slot "
-        "(asyncio.Semaphore(concurrency), or a pool of concurrency workers)."
+        "(asyncio.Semaphore(concurrency)), or give a pool exactly that many workers "
+        "(ThreadPoolExecutor(max_workers=concurrency): its default is min(32, cpus + 4))."
     )
     assert service.max_in_flight == case.concurrency, (
         f"{case.describe()}: at most {service.max_in_flight} requests were in flight at once; "
         f"expected {case.concurrency}. A loop that awaits each request before sending the "
-        "next one is a sequential test: start them all and let the semaphore (or the pool) "
-        "keep concurrency of them running."
+        "next one is a sequential test: start them all and let the semaphore (or a "
+        "ThreadPoolExecutor(max_workers=concurrency)) keep concurrency of them running."
+    )
+
+
+def test_refills_each_slot_as_it_frees(exercise):
+    """a slow request holds only its own slot: the others keep flowing (rejects sending in waves)"""
+    case = CASES["mixed"]
+    _, _, service = _case_result(exercise, "mixed")
+    slow = max(range(case.n), key=lambda i: service.schedule[i][0])
+    seconds = service.schedule[slow][0]
+    left = case.n - slow - 1
+    assert left >= 3 * case.concurrency  # the check's own premise
+    assert service.arrived > slow, (
+        f"{case.describe()}: the service received only {service.arrived} requests; expected "
+        f"{case.n}."
+    )
+    start, end = service.arrivals[slow], service.ends.get(slow, float("inf"))
+    others = sum(start < arrival < end for arrival in service.arrivals)
+    # In waves, at most concurrency - 1 arrive (the rest of its wave). A pool sends dozens even
+    # on a busy machine (33 with two cores saturated); fewer than concurrency in 0.8 s would
+    # be under 10 requests per second, too slow to finish within CALL_LIMIT anyway.
+    least = case.concurrency
+    assert others >= least, (
+        f"{case.describe()}: while the slowest request ({seconds:.1f} s on the service) was in "
+        f"flight, only {others} other requests reached the service, though {left} were left "
+        f"to send and {case.concurrency - 1} slots were free. Sending concurrency requests and "
+        "waiting for the whole group (a gather per wave) stalls every slot behind the group's "
+        "slowest request; a semaphore (or a pool of concurrency workers) refills each slot as "
+        "soon as its request is answered."
     )
 
 
 @pytest.mark.parametrize("name", ALL)
 def test_counts_errors(exercise, name):
-    """errors counts every answer that is not 2xx (rejects counting only 5xx, or all but 200)"""
+    """errors counts every answer that is not 2xx (rejects counting only 4xx/5xx, or all but 200)"""
     case = CASES[name]
     got, _, _ = _case_result(exercise, name)
     counts: dict[int, int] = {}
     for k, _, status in case.groups:
         counts[status] = counts.get(status, 0) + k
     answers = ", ".join(f"{k} x {status}" for status, k in sorted(counts.items()))
-    assert got["errors"] == case.errors, (
+    message = (
         f"{case.describe()}: errors is {got['errors']!r}; the service answered {answers}, so "
         f"{case.errors} requests failed. An error is any answer outside 200-299 (a 202 is a "
         "success, a 429 is not), or no answer at all."
     )
+    if any(300 <= status < 400 for status in counts):
+        message += (
+            " A 307 redirect is not a price either: httpx does not follow it by default, and "
+            "response.is_error is only 4xx and 5xx; use response.is_success (or "
+            "200 <= status_code < 300)."
+        )
+    assert got["errors"] == case.errors, message
 
 
 def _envelope(durations_ms: np.ndarray, q: float) -> tuple[float, float]:
