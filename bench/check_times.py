@@ -18,7 +18,13 @@ from mlings.course import load_course
 from mlings.engine.runner import Job, WarmEngine
 
 ROOT = Path(__file__).resolve().parents[1]
-BUDGET = {"00_business": 1.0, "01_data": 2.0, "02_features": 2.0, "05_deployment": 3.0}
+BUDGET = {
+    "00_business": 1.0,
+    "01_data": 2.0,
+    "02_features": 2.0,
+    "05_deployment": 3.0,
+    "06_monitoring": 3.0,
+}
 EXERCISE_BUDGET = {"load_test": 8.0}  # starts a real server
 # seconds; other modules: 5
 
