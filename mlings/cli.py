@@ -370,7 +370,7 @@ def dev_try(
     file: Annotated[Path, typer.Argument(help="Any learner file: a variant, a draft, a solution.")],
 ):
     """Authors: judge any file with an exercise's hidden checks (no gating, progress untouched)."""
-    app = open_app()
+    app = open_app(engine="cold")  # one run: a fresh python beats starting the warm worker
     try:
         exercise = app.exercise(name)
         if not file.is_file():
