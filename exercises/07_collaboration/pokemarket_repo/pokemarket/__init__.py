@@ -1,0 +1,1 @@
+"""PokéMarket's card-price model: features, training and the prediction endpoint."""
