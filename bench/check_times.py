@@ -24,6 +24,7 @@ BUDGET = {
     "02_features": 2.0,
     "05_deployment": 3.0,
     "06_monitoring": 3.0,
+    "07_collaboration": 3.0,
 }
 EXERCISE_BUDGET = {"load_test": 8.0}  # starts a real server
 # seconds; other modules: 5
