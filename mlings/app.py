@@ -6,6 +6,8 @@ Problems the user can fix raise ``UserError`` with one sentence that says what t
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -15,14 +17,28 @@ from typing import TYPE_CHECKING
 
 from mlings import originals
 from mlings.course import CatalogError, Course, Exercise, Gate, NotInCourse, find_root, load_course
-from mlings.dataset.manifest import MANIFEST, changed_files, restore_message
+from mlings.dataset.manifest import MANIFEST, changed_files, read_manifest, restore_message
 from mlings.engine.results import CheckResult, RunResult
-from mlings.progress import Progress, ProgressError, Store
+from mlings.progress import STATE_DIR, Progress, ProgressError, Store, write_atomically
 
 if TYPE_CHECKING:  # the engine (and pytest with it) loads only when something runs
     from mlings.engine.runner import Engine, Job
 
 MEMORY_ENV = "MLINGS_MEMORY_MB"
+DATA_STAMP = "data-checked.json"  # sizes and times of data files found matching the MANIFEST
+
+
+def _data_stamp(folder: Path) -> dict[str, list[int]]:
+    """Size and modification time (ns) of MANIFEST and every file it lists."""
+    names = [MANIFEST, *read_manifest(folder)]
+    stamp = {}
+    for name in names:
+        try:
+            info = (folder / name).stat()
+        except OSError:
+            continue
+        stamp[name] = [info.st_size, info.st_mtime_ns]
+    return stamp
 
 
 class UserError(Exception):
@@ -57,11 +73,28 @@ class App:
         return cls(course, store, progress, engine)
 
     def data_notice(self) -> str | None:
-        """A sentence when the learner's data files no longer match the course's manifest."""
-        if not (self.course.root / "data" / MANIFEST).is_file():
+        """A sentence when the learner's data files no longer match the course's manifest.
+
+        Hashing the data costs more than the rest of a quick command, so files whose size and
+        modification time are those of the last clean check are trusted without hashing again.
+        """
+        folder = self.course.root / "data"
+        if not (folder / MANIFEST).is_file():
             return None
+        stamp_file = self.course.root / STATE_DIR / DATA_STAMP
+        stamp = _data_stamp(folder)
+        try:
+            if json.loads(stamp_file.read_text(encoding="utf-8")) == stamp:
+                return None
+        except (OSError, ValueError):
+            pass
         changed = changed_files(self.course.root)
-        return restore_message(changed) if changed else None
+        if changed:
+            return restore_message(changed)
+        with contextlib.suppress(OSError):  # a read-only course only loses the shortcut
+            stamp_file.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(stamp_file, json.dumps(stamp))
+        return None
 
     # --- reading ---------------------------------------------------------------------------
     @property

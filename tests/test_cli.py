@@ -297,6 +297,15 @@ def test_commands_that_run_no_checks_import_no_ml_library(course: Path):
         assert not heavy, f"mlings {' '.join(command)} imports {sorted(heavy)}"
 
 
+def test_a_same_size_edit_of_a_data_file_is_noticed_after_a_clean_check(course: Path):
+    assert "no longer match" not in said(mlings(course, "list"))  # remembers the clean state
+    cards = course / "data/cards.csv"
+    data = bytearray(cards.read_bytes())
+    data[-2] = ord("X") if data[-2] != ord("X") else ord("Y")
+    cards.write_bytes(bytes(data))
+    assert "data/cards.csv no longer matches" in said(mlings(course, "list"))
+
+
 def test_version_names_the_installed_package(tiny_course: Path):
     from importlib.metadata import version
 
