@@ -1,7 +1,8 @@
 """How fast commands that run no checks answer, against a bare ``import typer, rich``.
 
 Each round runs, one after the other in fresh interpreters: ``python -c "import typer, rich"``
-(the baseline: what any typer+rich tool pays before doing anything), then ``mlings --help``,
+(the baseline: what any typer+rich tool pays before doing anything), a bare typer app with one
+option (the floor of any typer command line), then ``mlings --help``,
 ``mlings list`` and ``mlings hint`` in a throwaway copy of the course. Interleaving the commands
 in rounds means a busy machine slows them alike; the ratios are what to read, not the seconds.
 
@@ -21,8 +22,21 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# The least any typer+rich command line pays: one command with one option, printing one line.
+# typer 0.29 coerces option values through pydantic, so this floor includes importing pydantic.
+TYPER_FLOOR = """
+from pathlib import Path
+import typer
+from rich.console import Console
+app = typer.Typer()
+@app.command()
+def hello(root: Path | None = typer.Option(None)):
+    Console().print("hello")
+app()
+"""
 COMMANDS = {
     "import typer, rich": [sys.executable, "-c", "import typer, rich"],
+    "bare typer app": [sys.executable, "-c", TYPER_FLOOR],
     "mlings --help": [sys.executable, "-m", "mlings", "--help"],
     "mlings list": [sys.executable, "-m", "mlings", "list"],
     "mlings hint": [sys.executable, "-m", "mlings", "hint"],
