@@ -6,20 +6,39 @@ Problems the user can fix raise ``UserError`` with one sentence that says what t
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mlings import originals
 from mlings.course import CatalogError, Course, Exercise, Gate, NotInCourse, find_root, load_course
-from mlings.dataset.manifest import MANIFEST, changed_files, restore_message
+from mlings.dataset.manifest import MANIFEST, changed_files, read_manifest, restore_message
 from mlings.engine.results import CheckResult, RunResult
-from mlings.engine.runner import Engine, Job, open_engine, run_many
-from mlings.progress import Progress, ProgressError, Store
+from mlings.progress import STATE_DIR, Progress, ProgressError, Store, write_atomically
+
+if TYPE_CHECKING:  # the engine (and pytest with it) loads only when something runs
+    from mlings.engine.runner import Engine, Job
 
 MEMORY_ENV = "MLINGS_MEMORY_MB"
+DATA_STAMP = "data-checked.json"  # sizes and times of data files found matching the MANIFEST
+
+
+def _data_stamp(folder: Path) -> dict[str, list[int]]:
+    """Size and modification time (ns) of MANIFEST and every file it lists."""
+    names = [MANIFEST, *read_manifest(folder)]
+    stamp = {}
+    for name in names:
+        try:
+            info = (folder / name).stat()
+        except OSError:
+            continue
+        stamp[name] = [info.st_size, info.st_mtime_ns]
+    return stamp
 
 
 class UserError(Exception):
@@ -54,21 +73,48 @@ class App:
         return cls(course, store, progress, engine)
 
     def data_notice(self) -> str | None:
-        """A sentence when the learner's data files no longer match the course's manifest."""
-        if not (self.course.root / "data" / MANIFEST).is_file():
+        """A sentence when the learner's data files no longer match the course's manifest.
+
+        Hashing the data costs more than the rest of a quick command, so files whose size and
+        modification time are those of the last clean check are trusted without hashing again.
+        """
+        folder = self.course.root / "data"
+        if not (folder / MANIFEST).is_file():
             return None
+        stamp_file = self.course.root / STATE_DIR / DATA_STAMP
+        stamp = _data_stamp(folder)
+        try:
+            if json.loads(stamp_file.read_text(encoding="utf-8")) == stamp:
+                return None
+        except (OSError, ValueError):
+            pass
         changed = changed_files(self.course.root)
-        return restore_message(changed) if changed else None
+        if changed:
+            return restore_message(changed)
+        with contextlib.suppress(OSError):  # a read-only course only loses the shortcut
+            stamp_file.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(stamp_file, json.dumps(stamp))
+        return None
 
     # --- reading ---------------------------------------------------------------------------
     @property
     def gate(self) -> Gate:
-        return Gate(self.course, self.progress.path, frozenset(self.progress.done))
+        progress = self.progress
+        return Gate(
+            self.course, progress.path, frozenset(progress.done), frozenset(progress.reopened)
+        )
 
     def exercise(self, name: str | None) -> Exercise:
         """The named exercise, or the current one; UserError if unknown."""
         if name is None:
             return self.current()
+        by_path = self.exercise_at(name)
+        if by_path is not None:
+            return by_path
+        if name.endswith(".py") or "/" in name:
+            raise UserError(
+                f"{name} is not an exercise file of this course. `mlings list` shows them all."
+            )
         try:
             return self.course.exercise(name)
         except KeyError as exc:
@@ -77,6 +123,16 @@ class App:
             raise UserError(
                 f"There is no exercise called '{name}'.{suggestion} `mlings list` shows them all."
             ) from exc
+
+    def exercise_at(self, given: str) -> Exercise | None:
+        """The exercise a path names (what tab completion gives), from here or the course root."""
+        if not given.endswith(".py") and "/" not in given and os.sep not in given:
+            return None
+        candidates = {Path(given).resolve(), (self.course.root / given).resolve()}
+        for exercise in self.course.exercises:
+            if self.course.file(exercise.path).resolve() in candidates:
+                return exercise
+        return None
 
     def current(self) -> Exercise:
         """Where the learner is: the saved current exercise, else the first pending one."""
@@ -114,10 +170,14 @@ class App:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
+            from mlings.engine.runner import open_engine
+
             self._engine = open_engine(self.engine_kind)
         return self._engine
 
     def job(self, exercise: Exercise, file: Path | None = None) -> Job:
+        from mlings.engine.runner import Job
+
         return Job(
             name=exercise.name,
             exercise=file or self.exercise_file(exercise),
@@ -145,6 +205,8 @@ class App:
         on_result: Callable[[RunResult], None] | None = None,
     ) -> Iterator[tuple[Exercise, RunResult]]:
         """Run many exercises in parallel; passes are recorded as they come."""
+        from mlings.engine.runner import run_many
+
         runnable = [e for e in exercises if self.course.file(e.path).exists()]
         missing = [e for e in exercises if e not in runnable]
         results = run_many(self.engine, [self.job(e) for e in runnable], jobs, on_result)
@@ -197,13 +259,16 @@ class App:
         self.progress = self.store.update(change)
 
     def reset(self, exercise: Exercise) -> Path | None:
+        """Restore the original file and mark the exercise pending; where the old one was kept."""
         try:
-            return originals.reset(self.course, exercise)
+            kept = originals.reset(self.course, exercise)
         except FileNotFoundError as exc:
             raise UserError(
                 f"mlings has no original copy of {exercise.path} (it keeps one from the first "
                 "time it sees a file). Get the file again from the course repository."
             ) from exc
+        self.progress = self.store.update(lambda progress: progress.reopen(exercise.name))
+        return kept
 
     def close(self) -> None:
         if self._engine is not None:

@@ -13,29 +13,70 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from rich.syntax import Syntax
 
-from mlings import authoring, render, reports, terminal
+from mlings import render, terminal
 from mlings.app import App, UserError
 from mlings.course import Exercise
 from mlings.engine.results import CheckResult
-from mlings.watch import WatchLoop
+
+# Commands that run no checks import nothing heavy: the engine (pytest), the watcher, the
+# authoring tools and the dataset (pandas) load inside the commands that use them.
 
 console = Console(highlight=False)
 cli = typer.Typer(
     name="mlings",
     help="A rustlings-style course in practical ML engineering, set at PokéMarket.",
-    add_completion=False,
     no_args_is_help=False,
     invoke_without_command=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: flags read as flags, and no rich formatter to load
 )
-dev = typer.Typer(help="Tools for course authors.", no_args_is_help=True)
+dev = typer.Typer(help="Tools for course authors.", no_args_is_help=True, rich_markup_mode=None)
 cli.add_typer(dev, name="dev")
 
 USER_ERROR = 2
-NameArgument = Annotated[str | None, typer.Argument(help="Exercise (default: the current one).")]
+
+
+def complete_exercise(incomplete: str) -> list[str]:
+    """Exercise names (or exercise paths, once a path is being typed) for shell completion."""
+    from mlings.course import find_root, load_course
+
+    try:
+        course = load_course(find_root(_root["path"]))
+    except Exception:  # completion must never print a traceback into the shell
+        return []
+    names = [e.name for e in course.exercises]
+    if incomplete:  # a path once the learner starts typing one
+        names += [str(e.path) for e in course.exercises]
+    return [n for n in names if n.startswith(incomplete)]
+
+
+def complete_module(incomplete: str) -> list[str]:
+    """Module ids for shell completion."""
+    from mlings.course import find_root, load_course
+
+    try:
+        course = load_course(find_root(_root["path"]))
+    except Exception:  # completion must never print a traceback into the shell
+        return []
+    return [m.id for m in course.modules if m.id.startswith(incomplete)]
+
+
+def show_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        console.print(f"mlings {version('mlings')}")
+        raise typer.Exit()
+
+
+NameArgument = Annotated[
+    str | None,
+    typer.Argument(
+        help="Exercise name or file (default: the current one).",
+        autocompletion=complete_exercise,
+    ),
+]
 RootOption = Annotated[
     Path | None,
     typer.Option("--root", help="The course folder (default: the nearest one holding info.toml)."),
@@ -88,7 +129,16 @@ def open_app(engine: str = "auto") -> App:
 
 
 @cli.callback()
-def main_callback(ctx: typer.Context, root: RootOption = None) -> None:
+def main_callback(
+    ctx: typer.Context,
+    root: RootOption = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=show_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
     """Start (or continue) the course: with no command, watch mode on the current exercise."""
     _root["path"] = root
     if ctx.invoked_subcommand is None:
@@ -112,6 +162,8 @@ def _watch(manual: bool) -> None:
             "Watch mode needs a terminal (this looks like a pipe or CI). Use `mlings run` to "
             "check one exercise, or `mlings verify` to check them all."
         )
+    from mlings.watch import WatchLoop
+
     app = open_app()
     try:
         WatchLoop(app, console, manual=manual).run()
@@ -135,6 +187,9 @@ def _run_and_show(app: App, exercise: Exercise) -> bool:
     render.result(console, exercise, result, app.course.root)
     gate = app.gate
     if result.passed:
+        console.print(
+            f"See the reference solution beside yours: `mlings solution {exercise.name}`."
+        )
         for module in gate.newly_unlocked(before):
             console.print(
                 render.Text(
@@ -179,13 +234,14 @@ def run(name: NameArgument = None):
 @cli.command()
 @friendly
 def hint(
-    name: Annotated[str | None, typer.Argument(help="Exercise (default: current).")] = None,
+    name: NameArgument = None,
     all_hints: Annotated[bool, typer.Option("--all", help="Reveal every hint at once.")] = False,
 ):
     """Reveal the next hint for an exercise (each says a little more)."""
     app = open_app()
     exercise = app.unlocked(app.exercise(name))
     level = app.reveal_hint(exercise, all_hints)
+    console.print(render.Text(f"Hints for {exercise.name} ({exercise.path})", style="bold"))
     render.hints(console, exercise, level)
 
 
@@ -206,6 +262,8 @@ def verify(
     jobs: Annotated[int, typer.Option(help="Exercises run at once.", min=1)] = os.cpu_count() or 1,
 ):
     """Run every exercise's checks in parallel; exit 1 while any is pending."""
+    from mlings import reports
+
     app = open_app()
     exercises = list(app.course.exercises)
     if module is not None:
@@ -241,6 +299,8 @@ class _Bar:
     """A live bar while many runs go on (silent when stdout carries a report)."""
 
     def __init__(self, total: int, label: str, quiet: bool) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
         self.bar = Progress(
             TextColumn(label),
             BarColumn(),
@@ -261,25 +321,36 @@ class _Bar:
 
 @cli.command()
 @friendly
-def reset(name: Annotated[str, typer.Argument(help="The exercise to restore.")]):
-    """Restore an exercise to its original state (your version is kept as a backup)."""
+def reset(
+    name: Annotated[
+        str,
+        typer.Argument(
+            help="The exercise to restore (name or file).", autocompletion=complete_exercise
+        ),
+    ],
+):
+    """Restore an exercise to its original state and mark it pending (your version is kept)."""
     app = open_app()
     exercise = app.exercise(name)
+    was_done = exercise.name in app.progress.done
     kept = app.reset(exercise)
     console.print(f"Restored {exercise.path} to its original state.")
+    if was_done:
+        console.print(
+            f"{exercise.name} is pending again; the modules it unlocked stay open, and "
+            f"`mlings solution {exercise.name}` still shows the reference."
+        )
     if kept is not None:
         console.print("Your version is kept at ", render.link(kept, app.course.root), ".", sep="")
 
 
 @cli.command()
 @friendly
-def solution(
-    name: Annotated[str | None, typer.Argument(help="Exercise (default: current).")] = None,
-):
+def solution(name: NameArgument = None):
     """Once an exercise is done: the reference solution, as a diff against your version."""
     app = open_app()
     exercise = app.exercise(name)
-    if exercise.name not in app.progress.done:
+    if not app.progress.passed_once(exercise.name):
         raise UserError(
             f"The solution to '{exercise.name}' opens once your version passes. "
             f"Try `mlings hint {exercise.name}` instead."
@@ -290,6 +361,8 @@ def solution(
     reference = ours.read_text(encoding="utf-8").splitlines(keepends=True)
     diff = "".join(difflib.unified_diff(mine, reference, "your version", "reference solution"))
     if diff:
+        from rich.syntax import Syntax
+
         console.print(Syntax(diff, "diff", theme="ansi_dark"))
     else:
         console.print("Your version is identical to the reference solution.")
@@ -299,7 +372,10 @@ def solution(
 @cli.command()
 @friendly
 def learn(
-    module: Annotated[str | None, typer.Argument(help="Module id, e.g. 00_business.")] = None,
+    module: Annotated[
+        str | None,
+        typer.Argument(help="Module id, e.g. 00_business.", autocompletion=complete_module),
+    ] = None,
 ):
     """Read a module's lesson (default: the current exercise's module)."""
     app = open_app()
@@ -312,7 +388,13 @@ def learn(
     path = app.course.lesson_file(module_id)
     if not path.is_file():
         raise UserError(f"Module {module_id} has no lesson yet.")
-    render.lesson(console, path.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    if terminal.interactive():
+        os.environ.setdefault("LESS", "FRX")  # as git does: colours shown, short text not paged
+        with console.pager(styles=True):
+            render.lesson(console, text)
+    else:
+        render.lesson(console, text)
 
 
 @cli.command()
@@ -334,6 +416,8 @@ def dev_check(
     jobs: Annotated[int, typer.Option(help="Runs at once.", min=1)] = os.cpu_count() or 1,
 ):
     """Prove the course sound: valid catalog, every exercise fails, every solution passes."""
+    from mlings import authoring
+
     app = open_app()
     exercises = [e for e in app.course.exercises if module in (None, e.module)]
     if not exercises:
@@ -383,5 +467,5 @@ def dev_try(
 
 
 def main() -> None:
-    """Console-script entry point."""
-    cli()
+    """Console-script entry point (also ``python -m mlings``: one name in help and completion)."""
+    cli(prog_name="mlings")

@@ -145,15 +145,16 @@ class _Validator:
     def __init__(self, root: Path, text: str) -> None:
         self.root = root
         self.lines = text.splitlines()
+        self._tables: dict[str, list[int]] = {}
 
     def _line_of_table(self, header: str, index: int) -> str:
-        seen = -1
-        for number, line in enumerate(self.lines, start=1):
-            if line.strip() == header:
-                seen += 1
-                if seen == index:
-                    return f"line {number}"
-        return "?"
+        """Where the index-th ``header`` table starts, e.g. ``line 40`` (``?`` if not found)."""
+        if header not in self._tables:
+            self._tables[header] = [
+                number for number, line in enumerate(self.lines, start=1) if line.strip() == header
+            ]
+        found = self._tables[header]
+        return f"line {found[index]}" if index < len(found) else "?"
 
     def fail(self, where: str, message: str) -> CatalogError:
         return CatalogError(f"{CATALOG}, {where}: {message}")
@@ -289,9 +290,11 @@ class Gate:
     course: Course
     path: str
     done: frozenset[str]
+    reopened: frozenset[str] = frozenset()  # passed once, then reset: still count for unlocking
 
     def module_done(self, module: Module) -> bool:
-        return all(e.name in self.done for e in module.exercises)
+        """Whether the module counts as finished for unlocking the next one."""
+        return all(e.name in self.done or e.name in self.reopened for e in module.exercises)
 
     def lock_reason(self, exercise: Exercise) -> str | None:
         """None when the exercise is open; else a sentence saying what unlocks it."""
@@ -305,7 +308,10 @@ class Gate:
         for earlier in order[:position]:
             module = self.course.module(earlier)
             if not self.module_done(module):
-                left = sum(e.name not in self.done for e in module.exercises)
+                left = sum(
+                    e.name not in self.done and e.name not in self.reopened
+                    for e in module.exercises
+                )
                 return (
                     f"Module {exercise.module} is locked: finish module {module.id} "
                     f"({module.title}) first — {left} exercise(s) to go."
@@ -329,7 +335,7 @@ class Gate:
 
     def newly_unlocked(self, before: Iterable[str]) -> tuple[Module, ...]:
         """Modules open now that were locked with only ``before`` done."""
-        earlier = Gate(self.course, self.path, frozenset(before))
+        earlier = Gate(self.course, self.path, frozenset(before), self.reopened)
         return tuple(
             m
             for m in self.course.path_modules(self.path)

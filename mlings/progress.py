@@ -34,7 +34,11 @@ class ProgressError(Exception):
 
 @dataclass
 class Progress:
-    """What the learner has done. ``done`` maps an exercise to the time it first passed."""
+    """What the learner has done. ``done`` maps an exercise to the time it first passed.
+
+    ``reopened`` holds exercises passed once and then reset: pending again, yet still counted
+    for unlocking modules, so practising an old exercise never locks the learner out.
+    """
 
     path: str = "complete"
     current: str | None = None
@@ -42,6 +46,7 @@ class Progress:
     hints: dict[str, int] = field(default_factory=dict)
     attempts: dict[str, int] = field(default_factory=dict)
     welcomed: bool = False
+    reopened: dict[str, str] = field(default_factory=dict)
 
     def record_run(self, exercise: str, passed: bool, attempt: bool = True) -> bool:
         """Count an attempt; on a first pass mark it done. True if it is newly done."""
@@ -49,8 +54,18 @@ class Progress:
             self.attempts[exercise] = self.attempts.get(exercise, 0) + 1
         if passed and exercise not in self.done:
             self.done[exercise] = datetime.now(UTC).isoformat(timespec="seconds")
+            self.reopened.pop(exercise, None)
             return True
         return False
+
+    def reopen(self, exercise: str) -> None:
+        """A done exercise becomes pending again (after a reset); its unlocks stay."""
+        if exercise in self.done:
+            self.done.pop(exercise)
+            self.reopened[exercise] = datetime.now(UTC).isoformat(timespec="seconds")
+
+    def passed_once(self, exercise: str) -> bool:
+        return exercise in self.done or exercise in self.reopened
 
     def to_json(self) -> str:
         return json.dumps({"format_version": FORMAT_VERSION, **asdict(self)}, indent=2) + "\n"
@@ -70,6 +85,7 @@ class Progress:
             hints=_mapping(data, "hints", int),
             attempts=_mapping(data, "attempts", int),
             welcomed=_typed(data, "welcomed", bool, False),
+            reopened=_mapping(data, "reopened", str),
         )
         if any(v < 0 for v in (*progress.hints.values(), *progress.attempts.values())):
             raise ValueError("hint levels and attempts cannot be negative")

@@ -7,9 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console, Group, RenderableType
-from rich.markdown import Markdown
 from rich.panel import Panel
-from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
@@ -30,9 +28,16 @@ STATUS_STYLE = {
 }
 
 
+def markdown(text: str) -> RenderableType:
+    """Markdown text (rich's Markdown and its parser load on first use)."""
+    from rich.markdown import Markdown
+
+    return Markdown(text)
+
+
 def message_panel(console: Console, text: str, style: str) -> None:
     """A course message (welcome, the end) from info.toml, as Markdown in a frame."""
-    console.print(Panel(Markdown(text), border_style=style, padding=(1, 2)))
+    console.print(Panel(markdown(text), border_style=style, padding=(1, 2)))
 
 
 def error(console: Console, message: str) -> None:
@@ -60,6 +65,8 @@ def code_frame(frame: Frame, root: Path) -> RenderableType:
         return header
     first = frame.source[0][0]
     code = "\n".join(text for _, text in frame.source)
+    from rich.syntax import Syntax  # pygments loads only when a frame is shown
+
     syntax = Syntax(
         code,
         "python",
@@ -141,7 +148,7 @@ def hints(console: Console, exercise: Exercise, level: int, footer: bool = True)
     for number, hint in enumerate(exercise.hints[:level], start=1):
         console.print(
             Panel(
-                Markdown(hint),
+                markdown(hint),
                 title=f"Hint {number} of {len(exercise.hints)}",
                 title_align="left",
                 border_style="yellow",
@@ -160,6 +167,7 @@ def hints(console: Console, exercise: Exercise, level: int, footer: bool = True)
 def course_list(console: Console, course: Course, gate: Gate, progress: Progress) -> None:
     """Every module of the path with its exercises, status and lock."""
     path_modules = course.path_modules(gate.path)
+    widest = max((len(str(e.path)) for m in path_modules for e in m.exercises), default=0)
     for module in path_modules:
         done = sum(e.name in gate.done for e in module.exercises)
         locked = not gate.unlocked(module.exercises[0])
@@ -168,20 +176,25 @@ def course_list(console: Console, course: Course, gate: Gate, progress: Progress
             "🔒 locked" if locked else f"{done}/{len(module.exercises)}",
             style="dim" if locked else "cyan",
         )
-        table = Table(show_header=False, box=None, padding=(0, 2))
+        table = Table(show_header=False, box=None, padding=(0, 1))
+        table.add_column(no_wrap=True)
+        table.add_column(no_wrap=True)
+        table.add_column(overflow="fold")  # a long name folds; the path beside it never does
+        table.add_column(no_wrap=True, min_width=widest)  # paths are for copying: never cut
         for exercise in module.exercises:
             if exercise.name in gate.done:
-                mark = Text("✓ done", style="green")
+                mark = Text("✓", style="green")
             elif locked:
-                mark = Text("locked", style="dim")
+                mark = Text("·", style="dim")
             else:
-                mark = Text("pending", style="yellow")
+                mark = Text("○", style="yellow")
             pointer = "▶" if exercise.name == progress.current else " "
             table.add_row(
                 pointer, mark, Text(exercise.name), link(course.file(exercise.path), course.root)
             )
         console.print(heading, table, "")
     total = len(gate.in_path())
+    console.print(Text("✓ done  ○ pending  · locked  ▶ current", style="dim"))
     console.print(progress_bar(sum(e.name in gate.done for e in gate.in_path()), total))
 
 
@@ -206,7 +219,7 @@ def verify_summary(console: Console, results: Iterable[tuple[Exercise, RunResult
 
 
 def lesson(console: Console, text: str) -> None:
-    console.print(Markdown(text))
+    console.print(markdown(text))
 
 
 KEYS = (

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from mlings.progress import Store
 
 from .conftest import mlings
+
+ML_LIBRARIES = ("pandas", "numpy", "sklearn", "scipy", "lightgbm", "pytest")
 
 
 def solve(course: Path, module: str, file: str) -> None:
@@ -81,7 +87,7 @@ def test_list_shows_every_module_with_status(tiny_course: Path):
     mlings(tiny_course, "run")
     out = said(mlings(tiny_course, "list"))
     assert "01_first First Things 1/2" in out
-    assert "✓ done" in out and "pending" in out and "02_second" in out
+    assert "✓ answer" in out and "○ double" in out and "02_second" in out
 
 
 def test_verify_exits_1_while_anything_is_pending_and_0_when_all_pass(tiny_course: Path):
@@ -256,3 +262,188 @@ def test_a_changed_data_file_is_reported_with_how_to_restore_it(course: Path):
     out = said(mlings(course, "list"))
     assert "data/sales_raw.csv no longer matches" in out
     assert "git checkout -- data/" in out and "python -m mlings.dataset" in out
+
+
+def imported_by(root: Path, *args: str) -> set[str]:
+    """The top-level packages a command imports, read from Python's own -X importtime log."""
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb"}
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "mlings", *args],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    names = re.findall(r"^import time:.*\|\s*(\S+)$", result.stderr, flags=re.MULTILINE)
+    assert names, result.stderr
+    return {name.split(".")[0] for name in names}
+
+
+def test_commands_that_run_no_checks_import_no_ml_library(course: Path):
+    commands = [
+        ("--help",),
+        ("list",),
+        ("hint",),
+        ("learn", "00_business"),
+        ("path",),
+        ("solution", "pricing_roi"),
+        ("reset", "pricing_roi"),
+        ("--version",),
+    ]
+    for command in commands:
+        heavy = imported_by(course, *command) & set(ML_LIBRARIES)
+        assert not heavy, f"mlings {' '.join(command)} imports {sorted(heavy)}"
+
+
+def test_a_same_size_edit_of_a_data_file_is_noticed_after_a_clean_check(course: Path):
+    assert "no longer match" not in said(mlings(course, "list"))  # remembers the clean state
+    cards = course / "data/cards.csv"
+    data = bytearray(cards.read_bytes())
+    data[-2] = ord("X") if data[-2] != ord("X") else ord("Y")
+    cards.write_bytes(bytes(data))
+    assert "data/cards.csv no longer matches" in said(mlings(course, "list"))
+
+
+def test_version_names_the_installed_package(tiny_course: Path):
+    from importlib.metadata import version
+
+    result = mlings(tiny_course, "--version")
+    assert result.returncode == 0 and result.stdout.strip() == f"mlings {version('mlings')}"
+
+
+def test_help_shows_flags_as_flags(tiny_course: Path):
+    result = mlings(tiny_course, "hint", "--help")
+    assert re.search(r"^\s*--all\s+Reveal every hint", result.stdout, flags=re.MULTILINE)
+    assert "<bool>" not in result.stdout
+    assert "--install-completion" in mlings(tiny_course, "--help").stdout
+
+
+def test_shell_completion_offers_exercise_names_and_paths(tiny_course: Path):
+    def complete(*words: str) -> list[str]:
+        env = {
+            **os.environ,
+            "_MLINGS_COMPLETE": "complete_bash",
+            "COMP_WORDS": " ".join(["mlings", *words]),
+            "COMP_CWORD": str(len(words)),
+        }
+        result = subprocess.run(
+            [sys.executable, "-m", "mlings"],
+            cwd=tiny_course,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        return result.stdout.split()
+
+    assert complete("run", "") == ["answer", "double", "greet"]
+    assert complete("hint", "do") == ["double"]
+    assert complete("reset", "exercises/01") == [
+        "exercises/01_first/01_answer.py",
+        "exercises/01_first/02_double.py",
+    ]
+    assert complete("learn", "02") == ["02_second"]
+
+
+def test_an_exercise_may_be_named_by_its_path(tiny_course: Path):
+    result = mlings(tiny_course, "run", "exercises/01_first/02_double.py")
+    assert result.returncode == 1 and "double" in said(result)
+    assert Store(tiny_course).load().current == "double"
+    inside = mlings(tiny_course / "exercises" / "01_first", "hint", "01_answer.py")
+    assert "Hints for answer" in said(inside)
+    wrong = mlings(tiny_course, "run", "exercises/01_first/03_nothing.py")
+    assert wrong.returncode == 2
+    assert "exercises/01_first/03_nothing.py is not an exercise file of this course" in said(wrong)
+
+
+def test_hint_says_which_exercise_it_is_for(tiny_course: Path):
+    out = said(mlings(tiny_course, "hint", "double"))
+    assert "Hints for double (exercises/01_first/02_double.py)" in out
+
+
+def test_reset_marks_the_exercise_pending_and_keeps_what_it_unlocked(tiny_course: Path):
+    for file in ("01_answer.py", "02_double.py"):
+        solve(tiny_course, "01_first", file)
+    mlings(tiny_course, "run", "answer")
+    mlings(tiny_course, "run", "double")
+    out = said(mlings(tiny_course, "reset", "answer"))
+    assert "answer is pending again" in out
+    progress = Store(tiny_course).load()
+    assert "answer" not in progress.done and "answer" in progress.reopened
+    listed = said(mlings(tiny_course, "list"))
+    assert "○ answer" in listed and "1/2" in listed
+    assert mlings(tiny_course, "run", "greet").returncode == 1, "module 2 stays open"
+    assert mlings(tiny_course, "solution", "answer").returncode == 0, "the reference stays open"
+    solve(tiny_course, "01_first", "01_answer.py")
+    mlings(tiny_course, "run", "answer")
+    progress = Store(tiny_course).load()
+    assert "answer" in progress.done and "answer" not in progress.reopened
+
+
+def test_reset_of_a_pending_exercise_leaves_progress_alone(tiny_course: Path):
+    out = said(mlings(tiny_course, "reset", "answer"))
+    assert "pending again" not in out
+    assert not Store(tiny_course).load().reopened
+
+
+def test_list_never_cuts_a_path_when_piped_at_80_columns(course: Path):
+    env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb"}
+    result = subprocess.run(
+        [sys.executable, "-m", "mlings", "list"],
+        cwd=course,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    lines = result.stdout.splitlines()
+    paths = sorted((course / "exercises").glob("*/*.py"))
+    assert paths
+    for path in paths:
+        shown = str(path.relative_to(course))
+        assert any(shown in line for line in lines), f"{shown} is cut or missing"
+    assert all(len(line.rstrip()) <= 80 for line in lines)
+
+
+def test_a_pass_says_how_to_see_the_reference_solution(tiny_course: Path):
+    solve(tiny_course, "01_first", "01_answer.py")
+    assert "`mlings solution answer`" in said(mlings(tiny_course, "run"))
+
+
+def test_the_welcome_and_the_readme_point_to_the_lessons():
+    from mlings.course import load_course
+
+    from .conftest import PROJECT
+
+    assert "mlings learn" in load_course(PROJECT).welcome_message
+    assert "mlings learn" in (PROJECT / "README.md").read_text(encoding="utf-8")
+
+
+def test_learn_prints_plainly_when_piped(tiny_course: Path):
+    result = mlings(tiny_course, "learn", "01_first")
+    assert result.returncode == 0 and "\x1b[" not in result.stdout
+    assert result.stdout.strip()
+
+
+def test_learn_pages_the_lesson_in_a_terminal(tiny_course: Path, tmp_path: Path):
+    pexpect = __import__("pytest").importorskip("pexpect")
+    paged = tmp_path / "paged.txt"
+    env = {**os.environ, "PAGER": f"cat > {paged}", "TERM": "xterm", "COLUMNS": "100"}
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "mlings", "learn", "01_first"],
+        cwd=str(tiny_course),
+        env=env,
+        encoding="utf-8",
+        timeout=60,
+    )
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    lesson = (tiny_course / "lessons/01_first.md").read_text(encoding="utf-8")
+    first_words = lesson.strip().splitlines()[0].lstrip("# ").strip()
+    assert first_words in paged.read_text(encoding="utf-8")

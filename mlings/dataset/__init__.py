@@ -30,39 +30,47 @@ Small seeded frames for checks::
 
 from __future__ import annotations
 
-from pathlib import Path
+import importlib
+from typing import Any
 
-import pandas as pd
-
-from .cards import make_cards
-from .catalog import FX_TO_USD, SEED
-from .defects import LEAKY_COLUMNS, PLANTED, SNAPSHOT_END, make_raw_sales, raw_sales_with_labels
-from .files import csv_bytes, write_csv
 from .manifest import MANIFEST, changed_files, restore_message, write_manifest
-from .sales import N_SALES, SALES_END, SALES_START, Drift, make_sales
-from .slices import (
-    CENTS_BATCH,
-    DRIFTED_PERIOD,
-    STABLE_PERIOD,
-    make_drifted_slice,
-    make_stable_slice,
-)
 
-FILES = (
-    "cards.csv",
-    "sales_clean.csv",
-    "sales_raw.csv",
-    "production_stable.csv",
-    "production_drifted.csv",
-)
-HELDOUT_PERIOD = ("2025-01-01", "2025-06-30")
-HELDOUT_FIRST_ID = 9_000_000
+# Everything else loads on first use: the CLI reads MANIFEST without paying for pandas.
+_LAZY = {
+    "FX_TO_USD": "catalog",
+    "SEED": "catalog",
+    "FILES": "build",
+    "HELDOUT_PERIOD": "build",
+    "HELDOUT_FIRST_ID": "build",
+    "build_dataset": "build",
+    "write_dataset": "build",
+    "heldout_sales": "build",
+    "make_cards": "cards",
+    "LEAKY_COLUMNS": "defects",
+    "PLANTED": "defects",
+    "SNAPSHOT_END": "defects",
+    "make_raw_sales": "defects",
+    "raw_sales_with_labels": "defects",
+    "csv_bytes": "files",
+    "write_csv": "files",
+    "N_SALES": "sales",
+    "SALES_END": "sales",
+    "SALES_START": "sales",
+    "Drift": "sales",
+    "make_sales": "sales",
+    "CENTS_BATCH": "slices",
+    "DRIFTED_PERIOD": "slices",
+    "STABLE_PERIOD": "slices",
+    "make_drifted_slice": "slices",
+    "make_stable_slice": "slices",
+}
 
 __all__ = [
     "CENTS_BATCH",
     "DRIFTED_PERIOD",
     "FILES",
     "FX_TO_USD",
+    "HELDOUT_FIRST_ID",
     "HELDOUT_PERIOD",
     "LEAKY_COLUMNS",
     "MANIFEST",
@@ -85,36 +93,20 @@ __all__ = [
     "make_stable_slice",
     "raw_sales_with_labels",
     "restore_message",
+    "write_csv",
     "write_dataset",
+    "write_manifest",
 ]
 
 
-def build_dataset(seed: int = SEED) -> dict[str, pd.DataFrame]:
-    """Every data file as a frame, by file name (``FILES``), exactly as written."""
-    cards = make_cards(seed)
-    clean = make_sales(cards, seed, N_SALES, SALES_START, SALES_END)
-    return {
-        "cards.csv": cards,
-        "sales_clean.csv": clean,
-        "sales_raw.csv": make_raw_sales(clean, cards, seed),
-        "production_stable.csv": make_stable_slice(cards, seed),
-        "production_drifted.csv": make_drifted_slice(cards, seed),
-    }
+def __getattr__(name: str) -> Any:
+    """Import a heavy name's submodule the first time the name is used."""
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    globals()[name] = value
+    return value
 
 
-def write_dataset(folder: Path, seed: int = SEED) -> list[Path]:
-    """Generate every data file into folder, then its MANIFEST; return the paths written."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    written = [write_csv(frame, folder / name) for name, frame in build_dataset(seed).items()]
-    return [*written, write_manifest(folder, list(FILES))]
-
-
-def heldout_sales(seed: int, n: int = 5000) -> pd.DataFrame:
-    """Fresh clean sales of the same market in the first half of 2025, for grading.
-
-    Same catalog (``data/cards.csv``) and price model as ``sales_clean.csv``, later period,
-    listing ids from 9,000,000; a different seed gives different sales. Never stored in data/.
-    """
-    start, end = HELDOUT_PERIOD
-    return make_sales(make_cards(), [seed, 9], n, start, end, first_id=HELDOUT_FIRST_ID)
+def __dir__() -> list[str]:
+    return __all__

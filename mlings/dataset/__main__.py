@@ -7,7 +7,7 @@ import hashlib
 import sys
 from pathlib import Path
 
-from . import FILES, build_dataset, write_dataset
+from .build import FILES, build_dataset, write_dataset
 from .files import csv_bytes
 from .manifest import MANIFEST, changed_files, read_manifest, restore_message
 

@@ -54,7 +54,9 @@ PRELOAD = (
 # and a forked child would inherit a pool without its threads.
 LATER = (
     "scipy.stats",
-    "mlings.dataset",
+    "mlings.dataset.sales",  # the package itself loads its parts lazily
+    "mlings.dataset.slices",
+    "mlings.dataset.defects",
     "sklearn.calibration",
     "sklearn.feature_selection",
     "sklearn.frozen",
