@@ -196,3 +196,45 @@ def test_the_cold_engine_works_without_pidfd(
     loop = tmp_path / "loop"
     loop.mkdir()
     assert cold_engine.run(hostile_job(loop, "infinite_loop", timeout=2)).status is Status.TIMEOUT
+
+
+GRADED_CHECK = '''\
+import os
+
+import pytest
+
+
+@pytest.mark.points(3)
+def test_worth_three(exercise):
+    """worth three points"""
+    assert exercise.answer() == 42
+
+
+@pytest.mark.points(1.5)
+def test_sees_the_grade_seed(exercise):
+    """sees the seed it is graded with"""
+    assert os.environ.get("MLINGS_GRADE_SEED") == "7"
+
+
+def test_worth_nothing(exercise):
+    """carries no points"""
+'''
+
+
+def test_a_check_carries_its_points_and_the_job_its_environment(
+    engine: Engine, tmp_path: Path
+) -> None:
+    check = tmp_path / "test_graded.py"
+    check.write_text(GRADED_CHECK)
+    exercise = tmp_path / "good.py"
+    shutil.copy(HOSTILE / "good.py", exercise)
+    job = Job("graded", exercise, check, tmp_path, env={"MLINGS_GRADE_SEED": "7"})
+    result = engine.run(job)
+    assert result.status is Status.PASSED, result
+    assert [(c.title, c.points) for c in result.checks] == [
+        ("worth three points", 3.0),
+        ("sees the seed it is graded with", 1.5),
+        ("carries no points", 0.0),
+    ]
+    strict = engine.run(Job("graded", exercise, check, tmp_path, strict=True))
+    assert [c.passed for c in strict.checks] == [True, False, True], "no unknown-mark warning"

@@ -12,7 +12,7 @@ import os
 import resource
 import signal
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from mlings.engine import plugin
@@ -43,6 +43,7 @@ class Request:
     timeout: float
     memory_mb: int
     strict: bool = False  # warnings are errors (authors proving their own code warning-free)
+    env: dict[str, str] = field(default_factory=dict)  # extra variables (a grade's seed, ...)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -77,6 +78,7 @@ def pytest_args(request: Request) -> list[str]:
 def child_environment(request: Request, events_fd: int) -> dict[str, str]:
     """Environment variables a child runs with."""
     return {
+        **request.env,
         plugin.EXERCISE_ENV: request.exercise,
         plugin.EVENTS_FD_ENV: str(events_fd),
         "MLINGS_ROOT": request.root,

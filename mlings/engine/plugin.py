@@ -157,6 +157,15 @@ def course_root() -> Path:
     return Path(os.environ.get("MLINGS_ROOT", ".")).resolve()
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "points(n): what a check is worth in a graded project")
+
+
+def _points(item: pytest.Item) -> float:
+    marker = item.get_closest_marker("points")
+    return float(marker.args[0]) if marker and marker.args else 0.0
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     try:
         _state["module"] = load_exercise(exercise_path())
@@ -181,6 +190,7 @@ def _title(item: pytest.Item) -> str:
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> None:
     _state.setdefault("titles", {})[item.nodeid] = title = _title(item)
+    _state.setdefault("points", {})[item.nodeid] = _points(item)
     emit("start", id=item.nodeid, title=title)
 
 
@@ -227,6 +237,7 @@ def pytest_runtest_logfinish(nodeid: str, location: tuple[str, int | None, str])
         id=nodeid,
         title=_state["titles"].get(nodeid, nodeid),
         outcome="failed" if failure else "passed",
+        points=_state.get("points", {}).get(nodeid, 0.0),
         **fields,
     )
 

@@ -49,6 +49,7 @@ class CheckResult:
     message: str = ""
     frame: Frame | None = None
     exc_type: str | None = None
+    points: float = 0.0  # what the check is worth in a graded project (pytest.mark.points)
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,7 @@ class Collector:
                 message=event.get("message") or "",
                 frame=Frame.from_event(event.get("frame")),
                 exc_type=event.get("exc_type"),
+                points=float(event.get("points") or 0.0),
             )
             self.checks.append(result)
             return result

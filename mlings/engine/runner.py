@@ -21,7 +21,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -47,6 +47,7 @@ class Job:
     timeout: float = 15.0
     memory_mb: int = DEFAULT_MEMORY_MB
     strict: bool = False  # warnings count as errors
+    env: dict[str, str] = field(default_factory=dict)  # extra environment for the child
 
 
 class Engine(Protocol):
@@ -155,6 +156,7 @@ class _BaseEngine:
                 timeout=job.timeout,
                 memory_mb=job.memory_mb,
                 strict=job.strict,
+                env=dict(job.env),
             )
             collector, ended = self._supervise(request, job, on_check, cancel)
             status, message, frame = verdict(
