@@ -238,3 +238,13 @@ def test_a_check_carries_its_points_and_the_job_its_environment(
     ]
     strict = engine.run(Job("graded", exercise, check, tmp_path, strict=True))
     assert [c.passed for c in strict.checks] == [True, False, True], "no unknown-mark warning"
+
+
+def test_an_exercise_imports_the_files_beside_it(engine: Engine, tmp_path: Path) -> None:
+    (tmp_path / "helpers_for_answer.py").write_text("def forty_two():\n    return 42\n")
+    exercise = tmp_path / "answer.py"
+    exercise.write_text(
+        "from helpers_for_answer import forty_two\n\n\ndef answer():\n    return forty_two()\n"
+    )
+    result = engine.run(Job("answer", exercise, CHECK, tmp_path))
+    assert result.status is Status.PASSED, result

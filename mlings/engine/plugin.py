@@ -101,7 +101,8 @@ def describe(exc: BaseException) -> str:
 
 
 def load_exercise(path: Path) -> ModuleType:
-    """Import the learner's file as a fresh module."""
+    """Import the learner's file as a fresh module; its folder's files import each other."""
+    sys.path.insert(0, str(path.parent))  # a project's files: `from features import ...`
     spec = importlib.util.spec_from_file_location(MODULE_NAME, path)
     if spec is None or spec.loader is None:
         raise ImportError(f"cannot import {path}")
