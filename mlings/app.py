@@ -175,7 +175,9 @@ class App:
             self._engine = open_engine(self.engine_kind)
         return self._engine
 
-    def job(self, exercise: Exercise, file: Path | None = None) -> Job:
+    def job(
+        self, exercise: Exercise, file: Path | None = None, env: dict[str, str] | None = None
+    ) -> Job:
         from mlings.engine.runner import Job
 
         return Job(
@@ -185,6 +187,7 @@ class App:
             root=self.course.root,
             timeout=exercise.timeout,
             memory_mb=int(os.environ.get(MEMORY_ENV, "2048")),
+            env=env or {},
         )
 
     def run(
@@ -215,6 +218,28 @@ class App:
             yield exercise, result
         for exercise in missing:
             yield exercise, RunResult.missing(exercise.name, str(exercise.path))
+
+    def run_graded(
+        self,
+        exercises: list[Exercise],
+        folder: Path,
+        env: dict[str, str],
+        jobs: int,
+        on_result: Callable[[RunResult], None] | None = None,
+    ) -> list[tuple[Exercise, RunResult]]:
+        """Run graded deliverables from ``folder`` (a missing file is a run that earns nothing).
+
+        Grading records no progress: a grade is a measurement, not an attempt.
+        """
+        from mlings.engine.runner import run_many
+
+        runnable = [e for e in exercises if (folder / e.file).is_file()]
+        work = [self.job(e, folder / e.file, env) for e in runnable]
+        results = dict(zip(runnable, run_many(self.engine, work, jobs, on_result), strict=True))
+        return [
+            (e, results.get(e) or RunResult.missing(e.name, str(folder / e.file)))
+            for e in exercises
+        ]
 
     def record(self, exercise: Exercise, result: RunResult, attempt: bool = True) -> None:
         """Save the outcome at once, so a pass is never lost."""

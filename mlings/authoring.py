@@ -155,4 +155,18 @@ def run_problems(verdicts: Sequence[Verdicts]) -> list[Problem]:
             problems.append(
                 Problem(place, f"the solution does not pass ({v.solved.status}): {detail}")
             )
+        elif v.exercise.points:
+            problems += [Problem(place, p) for p in points_problems(v.exercise, v.solved)]
     return problems
+
+
+def points_problems(exercise: Exercise, solved: RunResult) -> list[str]:
+    """A graded exercise's checks carry points that add up to the exercise's own."""
+    found = []
+    unpointed = [c.title for c in solved.checks if c.points <= 0]
+    if unpointed:
+        found.append(f"checks without points (pytest.mark.points): {', '.join(unpointed)}")
+    total = sum(c.points for c in solved.checks)
+    if abs(total - exercise.points) > 1e-9:
+        found.append(f"its checks' points add up to {total:g}, not the catalog's {exercise.points}")
+    return found

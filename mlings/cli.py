@@ -89,6 +89,12 @@ class Format(StrEnum):
     junit = "junit"
 
 
+class GradeFormat(StrEnum):
+    rich = "rich"
+    json = "json"
+    markdown = "markdown"
+
+
 def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
     """Turn user errors into one clear sentence and a non-zero exit, never a traceback."""
 
@@ -295,6 +301,61 @@ def verify(
     raise typer.Exit(0 if passed == len(results) else 1)
 
 
+@cli.command()
+@friendly
+def grade(
+    seed: Annotated[
+        int | None, typer.Option(help="Held-out data seed (default: a new one, printed).")
+    ] = None,
+    format: Annotated[GradeFormat, typer.Option(help="Report format.")] = GradeFormat.rich,
+    output: Annotated[Path | None, typer.Option(help="Write the report to this file.")] = None,
+    folder: Annotated[
+        Path | None,
+        typer.Option(help="Grade the capstone files in this folder (default: the exercises')."),
+    ] = None,
+    jobs: Annotated[int, typer.Option(help="Sections graded at once.", min=1)] = 2,
+):
+    """Grade the capstone on 100 points, on held-out sales generated now from a seed."""
+    import secrets
+    import tempfile
+
+    from mlings.grading import report
+    from mlings.grading.grade import OUT_ENV, SEED_ENV, deliverables
+    from mlings.grading.grade import grade as build_grade
+
+    app = open_app()
+    graded = deliverables(app.course)
+    if not graded:
+        raise UserError("This course has no graded capstone (no exercise carries points).")
+    where = folder or app.course.file(graded[0].path).parent
+    if not where.is_dir():
+        raise UserError(f"There is no folder {where}.")
+    seed = secrets.randbelow(1_000_000) if seed is None else seed
+    quiet = format is not GradeFormat.rich and not output
+    with tempfile.TemporaryDirectory(prefix="mlings-grade-") as plots:
+        env = {SEED_ENV: str(seed), OUT_ENV: plots}
+        if not quiet:
+            console.print(f"Grading {where} on held-out data from seed {seed}…")
+        try:
+            with _Bar(len(graded), "grading", quiet=quiet) as advance:
+                runs = app.run_graded(graded, where.resolve(), env, jobs, lambda _: advance())
+        finally:
+            app.close()
+        result = build_grade(runs, seed, where, Path(plots))
+        if format is GradeFormat.rich:
+            report.show(console, result)
+            text = None
+        elif format is GradeFormat.json:
+            text = report.to_json(result)
+        else:
+            text = report.to_markdown(result, output)
+        if output is not None:
+            output.write_text(text if text is not None else report.to_json(result), "utf-8")
+            console.print(f"Report written to {output}.")
+        elif text is not None:
+            sys.stdout.write(text)
+
+
 class _Bar:
     """A live bar while many runs go on (silent when stdout carries a report)."""
 
@@ -404,9 +465,17 @@ def path(name: Annotated[str | None, typer.Argument(help="The path to follow.")]
     app = open_app()
     if name is not None:
         app.choose_path(name)
-    for path_name, modules in app.course.paths.items():
+    course = app.course
+    for path_name, modules in course.paths.items():
         mark = "▶" if path_name == app.progress.path else " "
-        console.print(f"{mark} [bold]{path_name}[/]: {' → '.join(modules)}")
+        line = render.Text(f"{mark} ") + render.Text(path_name, style="bold")
+        line += render.Text(f": {' → '.join(modules)}")
+        review = course.path_open.get(path_name)
+        if review:
+            line += render.Text(f" (open for review: {', '.join(review)})")
+        console.print(line)
+        if path_name in course.path_about:
+            console.print(render.Text(f"    {course.path_about[path_name]}", style="dim"))
 
 
 @dev.command("check")

@@ -10,7 +10,7 @@ import os
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +74,8 @@ class Course:
     paths: dict[str, tuple[str, ...]]
     checks_dir: str = "mlings/checks"
     lessons_dir: str = "mlings/lessons"
+    path_about: dict[str, str] = field(default_factory=dict)  # what each path is for
+    path_open: dict[str, tuple[str, ...]] = field(default_factory=dict)  # open, not required
 
     @property
     def exercises(self) -> tuple[Exercise, ...]:
@@ -186,7 +188,7 @@ class _Validator:
             if not module.exercises:
                 where = f"module '{module.id}' ({self._line_of_table('[[modules]]', index)})"
                 raise self.fail(where, "has no exercises; add one or remove the module.")
-        paths = self._paths(data.get("paths"), [m.id for m in built])
+        paths, about, open_ = self._paths(data.get("paths"), [m.id for m in built])
         return Course(
             root=self.root,
             welcome_message=self._text(data, "welcome_message", "top level", "").strip(),
@@ -195,6 +197,8 @@ class _Validator:
             paths=paths,
             checks_dir=self._text(data, "checks_dir", "top level", "mlings/checks"),
             lessons_dir=self._text(data, "lessons_dir", "top level", "mlings/lessons"),
+            path_about=about,
+            path_open=open_,
         )
 
     def _modules(self, raw: Any) -> list[tuple[str, str]]:
@@ -262,25 +266,45 @@ class _Validator:
             name, module, file, tuple(h.strip() for h in hints), float(timeout), points, rubric
         )
 
-    def _paths(self, raw: Any, module_ids: list[str]) -> dict[str, tuple[str, ...]]:
+    def _paths(
+        self, raw: Any, module_ids: list[str]
+    ) -> tuple[dict[str, tuple[str, ...]], dict[str, str], dict[str, tuple[str, ...]]]:
+        """Each path: its modules in order, what it is for, and modules open for review.
+
+        A path is a list of module ids, or a table: ``modules`` (required, in order),
+        ``open`` (reachable at any time, not required) and ``about`` (one sentence).
+        """
         if raw is None:
-            return {DEFAULT_PATH: tuple(module_ids)}
+            return {DEFAULT_PATH: tuple(module_ids)}, {}, {}
         if not isinstance(raw, dict) or not raw:
             raise self.fail("[paths]", "must map path names to lists of module ids.")
         paths: dict[str, tuple[str, ...]] = {}
-        for name, modules in raw.items():
+        about: dict[str, str] = {}
+        open_: dict[str, tuple[str, ...]] = {}
+        for name, value in raw.items():
             where = f"[paths] '{name}'"
-            if not isinstance(modules, list) or not modules:
-                raise self.fail(where, "must be a non-empty list of module ids.")
-            for module in modules:
-                if module not in module_ids:
-                    raise self.fail(where, f"names module '{module}', which does not exist.")
-            if len(set(modules)) != len(modules):
-                raise self.fail(where, "lists a module twice.")
-            paths[name] = tuple(modules)
+            table = value if isinstance(value, dict) else {"modules": value}
+            self._unknown(table, {"modules", "open", "about"}, where)
+            paths[name] = self._module_list(table.get("modules"), module_ids, where)
+            if "open" in table:
+                open_[name] = self._module_list(table["open"], module_ids, f"{where} open")
+                if set(open_[name]) & set(paths[name]):
+                    raise self.fail(where, "lists a module both as required and as open.")
+            if "about" in table:
+                about[name] = self._text(table, "about", where).strip()
         if DEFAULT_PATH not in paths:
             raise self.fail("[paths]", f"needs a '{DEFAULT_PATH}' path, the default.")
-        return paths
+        return paths, about, open_
+
+    def _module_list(self, modules: Any, module_ids: list[str], where: str) -> tuple[str, ...]:
+        if not isinstance(modules, list) or not modules:
+            raise self.fail(where, "must be a non-empty list of module ids.")
+        for module in modules:
+            if module not in module_ids:
+                raise self.fail(where, f"names module '{module}', which does not exist.")
+        if len(set(modules)) != len(modules):
+            raise self.fail(where, "lists a module twice.")
+        return tuple(modules)
 
 
 @dataclass(frozen=True)
@@ -299,6 +323,8 @@ class Gate:
     def lock_reason(self, exercise: Exercise) -> str | None:
         """None when the exercise is open; else a sentence saying what unlocks it."""
         order = self.course.paths[self.path]
+        if exercise.module in self.course.path_open.get(self.path, ()):
+            return None  # open for review: reachable, never required
         if exercise.module not in order:
             return (
                 f"Module {exercise.module} is not part of your learning path '{self.path}'. "

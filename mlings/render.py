@@ -165,8 +165,9 @@ def hints(console: Console, exercise: Exercise, level: int, footer: bool = True)
 
 
 def course_list(console: Console, course: Course, gate: Gate, progress: Progress) -> None:
-    """Every module of the path with its exercises, status and lock."""
-    path_modules = course.path_modules(gate.path)
+    """Every module of the path (then those open for review) with exercises, status and lock."""
+    review = tuple(course.module(m) for m in course.path_open.get(gate.path, ()))
+    path_modules = course.path_modules(gate.path) + review
     widest = max((len(str(e.path)) for m in path_modules for e in m.exercises), default=0)
     for module in path_modules:
         done = sum(e.name in gate.done for e in module.exercises)
@@ -176,6 +177,8 @@ def course_list(console: Console, course: Course, gate: Gate, progress: Progress
             "🔒 locked" if locked else f"{done}/{len(module.exercises)}",
             style="dim" if locked else "cyan",
         )
+        if module in review:
+            heading.append("  open for review, not required", style="dim")
         table = Table(show_header=False, box=None, padding=(0, 1))
         table.add_column(no_wrap=True)
         table.add_column(no_wrap=True)

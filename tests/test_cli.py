@@ -447,3 +447,15 @@ def test_learn_pages_the_lesson_in_a_terminal(tiny_course: Path, tmp_path: Path)
     lesson = (tiny_course / "lessons/01_first.md").read_text(encoding="utf-8")
     first_words = lesson.strip().splitlines()[0].lstrip("# ").strip()
     assert first_words in paged.read_text(encoding="utf-8")
+
+
+def test_path_explains_each_learning_path(course: Path):
+    out = said(mlings(course, "path"))
+    assert "business: 00_business → 01_data → 02_features → 06_monitoring" in out
+    assert "(open for review: 03_training, 04_evaluation, 05_deployment)" in out
+    assert "For analysts and product people" in out
+    switched = said(mlings(course, "path", "business"))
+    assert "▶ business" in switched
+    listed = said(mlings(course, "list"))
+    assert "03_training Model Training & Experimentation" in listed
+    assert "open for review, not required" in listed

@@ -148,3 +148,69 @@ def test_a_module_outside_the_chosen_path_says_how_to_switch() -> None:
     assert gate.unlocked(course.exercise("greet"))
     reason = gate.lock_reason(course.exercise("answer"))
     assert reason is not None and "mlings path" in reason
+
+
+TABLE_PATHS = GOOD.replace(
+    '[paths]\ncomplete = ["01_data", "02_features"]\n',
+    """[paths]
+complete = ["01_data", "02_features"]
+
+[paths.features_first]
+modules = ["02_features"]
+open = ["01_data"]
+about = "Straight to features; the data module stays open to read."
+""",
+)
+
+
+def test_a_path_may_say_what_it_is_for_and_keep_modules_open_for_review(tmp_path: Path) -> None:
+    course = load_course(catalog(tmp_path, TABLE_PATHS))
+    assert course.paths == {
+        "complete": ("01_data", "02_features"),
+        "features_first": ("02_features",),
+    }
+    assert course.path_open == {"features_first": ("01_data",)}
+    assert course.path_about["features_first"].startswith("Straight to features")
+    gate = Gate(course, "features_first", frozenset())
+    assert gate.unlocked(course.exercise("load")), "open for review: reachable at once"
+    assert gate.in_path() == (course.exercise("encode"),), "and never required"
+    assert gate.next_pending() == course.exercise("encode")
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        ('open = ["01_data"]', "lists a module both as required and as open"),
+        ('open = ["03_nowhere"]', "names module '03_nowhere', which does not exist"),
+        ('about = ""', "field 'about' must be a non-empty string"),
+        ('opn = ["01_data"]', "unknown field 'opn' (did you mean 'open'?)"),
+    ],
+)
+def test_a_bad_path_table_names_the_path_and_the_mistake(
+    tmp_path: Path, change: str, says: str
+) -> None:
+    text = TABLE_PATHS.replace(
+        'open = ["01_data"]\nabout = "Straight to features; the data module stays open to read."',
+        change if change.startswith(("open", "opn")) else f'open = ["01_data"]\n{change}',
+    )
+    if change == 'open = ["01_data"]':
+        text = text.replace('modules = ["02_features"]', 'modules = ["01_data", "02_features"]')
+    with pytest.raises(CatalogError) as error:
+        load_course(catalog(tmp_path, text))
+    assert "[paths] 'features_first'" in str(error.value) and says in str(error.value)
+
+
+def test_the_course_has_the_three_learning_paths_of_its_outline() -> None:
+    from .conftest import PROJECT
+
+    course = load_course(PROJECT)
+    modules = [m.id for m in course.modules]
+    assert course.paths["complete"] == tuple(modules)
+    assert course.paths["technical"] == tuple(
+        m for m in modules if m[:2] in {"01", "02", "03", "04", "05", "06", "08"}
+    )
+    assert course.paths["business"] == tuple(
+        m for m in modules if m[:2] in {"00", "01", "02", "06", "07", "08"}
+    )
+    assert course.path_open["business"] == ("03_training", "04_evaluation", "05_deployment")
+    assert set(course.path_about) == {"complete", "technical", "business"}
