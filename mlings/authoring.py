@@ -10,7 +10,10 @@ treated as errors.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Sequence
+import contextlib
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -133,6 +136,24 @@ def run_both(
         Verdicts(exercise, results[2 * i], results[2 * i + 1])
         for i, exercise in enumerate(exercises)
     ]
+
+
+@contextlib.contextmanager
+def staged(course: Course, exercise: Exercise, file: Path) -> Iterator[Path]:
+    """Where to judge ``file`` as ``exercise``: in place, or, for one file of a multi-file project
+    (a graded deliverable), beside the reference's other files in a throwaway course tree (its
+    siblings import each other, and ``data/`` is where the course keeps it)."""
+    if not exercise.points:
+        yield file
+        return
+    with tempfile.TemporaryDirectory(prefix="mlings-stage-") as folder:
+        tree = Path(folder)
+        project = tree / exercise.path.parent
+        shutil.copytree(course.file(exercise.solution).parent, project)
+        shutil.copy(file, project / exercise.file)
+        if (course.root / "data").is_dir():
+            (tree / "data").symlink_to(course.root / "data", target_is_directory=True)
+        yield project / exercise.file
 
 
 def run_problems(verdicts: Sequence[Verdicts]) -> list[Problem]:

@@ -522,13 +522,19 @@ def dev_try(
     name: Annotated[str, typer.Argument(help="The exercise whose checks judge the file.")],
     file: Annotated[Path, typer.Argument(help="Any learner file: a variant, a draft, a solution.")],
 ):
-    """Authors: judge any file with an exercise's hidden checks (no gating, progress untouched)."""
+    """Authors: judge any file with an exercise's hidden checks (no gating, progress untouched).
+
+    A file of a multi-file project is judged beside the reference's other files.
+    """
+    from mlings import authoring
+
     app = open_app(engine="cold")  # one run: a fresh python beats starting the warm worker
     try:
         exercise = app.exercise(name)
         if not file.is_file():
             raise UserError(f"There is no file {file}.")
-        result = app.engine.run(app.job(exercise, file.resolve()))
+        with authoring.staged(app.course, exercise, file.resolve()) as judged:
+            result = app.engine.run(app.job(exercise, judged))
     finally:
         app.close()
     render.result(console, exercise, result, app.course.root)

@@ -7,11 +7,13 @@ written differently from the reference solution and must pass.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
 import pytest
 
+from mlings import authoring
 from mlings.course import load_course
 from mlings.engine.results import RunResult, Status
 from mlings.engine.runner import Engine, Job, run_many
@@ -62,8 +64,13 @@ def variant_results(warm_engine: Engine, request: pytest.FixtureRequest) -> dict
         for p in variants("wrong") + variants("alt")
         if p.values[1] in selected
     ]
-    jobs = [job_for(name, file) for name, file in files]
-    results = run_many(warm_engine, jobs, os.cpu_count() or 1)
+    with contextlib.ExitStack() as stack:  # a capstone file is judged beside the reference's
+        staged = [
+            stack.enter_context(authoring.staged(COURSE, COURSE.exercise(name), file))
+            for name, file in files
+        ]
+        jobs = [job_for(name, path) for (name, _), path in zip(files, staged, strict=True)]
+        results = list(run_many(warm_engine, jobs, os.cpu_count() or 1))
     return {file: result for (_, file), result in zip(files, results, strict=True)}
 
 

@@ -188,3 +188,16 @@ def test_dev_check_proves_every_check_carries_points_that_add_up(project: Path):
     check.write_text(check.read_text().replace("@pytest.mark.points(6)\n", ""))
     out = " ".join(mlings(project, "dev", "check").stdout.split())
     assert "checks without points (pytest.mark.points): stays quiet on a small value" in out
+
+
+def test_dev_try_judges_one_project_file_beside_the_references_others(
+    project: Path, tmp_path: Path
+):
+    draft = tmp_path / "elsewhere" / "my_monitoring.py"
+    draft.parent.mkdir()
+    draft.write_text(
+        "from business import margin\n\n\ndef flag(value):\n    return margin(value, 10) > 0\n"
+    )
+    result = mlings(project, "dev", "try", "tiny_monitoring", str(draft))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not list((project / "exercises/01_project").glob("my_monitoring*")), "staged apart"
