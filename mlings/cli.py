@@ -308,7 +308,10 @@ def grade(
         int | None, typer.Option(help="Held-out data seed (default: a new one, printed).")
     ] = None,
     format: Annotated[GradeFormat, typer.Option(help="Report format.")] = GradeFormat.rich,
-    output: Annotated[Path | None, typer.Option(help="Write the report to this file.")] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(help="Write the report to this file (.md: markdown, else JSON by default)."),
+    ] = None,
     folder: Annotated[
         Path | None,
         typer.Option(help="Grade the capstone files in this folder (default: the exercises')."),
@@ -331,6 +334,8 @@ def grade(
     if not where.is_dir():
         raise UserError(f"There is no folder {where}.")
     seed = secrets.randbelow(1_000_000) if seed is None else seed
+    if output is not None and format is GradeFormat.rich:  # the file's name says what it holds
+        format = GradeFormat.markdown if output.suffix in (".md", ".markdown") else GradeFormat.json
     quiet = format is not GradeFormat.rich and not output
     with tempfile.TemporaryDirectory(prefix="mlings-grade-") as plots:
         env = {SEED_ENV: str(seed), OUT_ENV: plots}

@@ -201,3 +201,11 @@ def test_dev_try_judges_one_project_file_beside_the_references_others(
     result = mlings(project, "dev", "try", "tiny_monitoring", str(draft))
     assert result.returncode == 0, result.stdout + result.stderr
     assert not list((project / "exercises/01_project").glob("my_monitoring*")), "staged apart"
+
+
+def test_an_output_file_named_md_gets_markdown_and_any_other_json(project: Path, tmp_path: Path):
+    page, data = tmp_path / "grade.md", tmp_path / "grade.json"
+    assert mlings(project, "grade", "--seed", "1", "--output", str(page)).returncode == 0
+    assert page.read_text(encoding="utf-8").startswith("# PokéMarket card-price model")
+    assert mlings(project, "grade", "--seed", "1", "--output", str(data)).returncode == 0
+    assert json.loads(data.read_text(encoding="utf-8"))["seed"] == 1

@@ -43,9 +43,7 @@ def test_a_finding_on_the_defects_lines_with_a_fitting_category_names_it() -> No
     ("lines", "named"),
     [((10, 10), True), ((9, 9), False), ((12, 20), True), ((13, 20), False), ((1, 40), True)],
 )
-def test_a_finding_must_overlap_the_defects_lines(
-    lines: tuple[int, int], named: bool
-) -> None:
+def test_a_finding_must_overlap_the_defects_lines(lines: tuple[int, int], named: bool) -> None:
     assert LEAK.named_by(finding(lines=lines)) is named
 
 
