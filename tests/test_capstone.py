@@ -55,6 +55,7 @@ def test_the_reference_is_hire_ready(reference: dict):
         if not c["earned"]
     ]
     assert reference["band"] == "hire-ready"
+    assert reference["plots"] == ["drift.png", "error_analysis.png"], "the portfolio's figures"
 
 
 LEAK = (

@@ -83,6 +83,7 @@ def test_a_solved_project_earns_every_point_of_every_check(project: Path):
     report = graded(project, "--seed", "3")
     assert earned(report) == {"business": 10, "data": 15, "monitoring": 15}
     assert report["points"] == 40 and report["total"] == 42.1
+    assert report["plots"] == ["tiny_plot.png"]
     assert report["seed"] == 3 and report["revisit"] == {}
 
 

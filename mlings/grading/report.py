@@ -82,6 +82,7 @@ def to_json(grade: Grade) -> str:
             for s in grade.sections
         ],
         "revisit": {area: list(modules) for area, modules in revisit(grade)},
+        "plots": [plot.name for plot in grade.plots],  # the learner's figures the page embeds
     }
     return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
 

@@ -4,6 +4,7 @@ import contextlib
 import functools
 import math
 import os
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -144,12 +145,36 @@ def _rounded(psi) -> str:
     return repr({k: round(v, 3) if isinstance(v, float) else v for k, v in psi.items()})[:200]
 
 
+def _save_drift_plot(report: dict, seed: int) -> None:
+    """The learner's drift report as a figure for the grade's markdown page (never costs points).
+
+    Saved as drift.png in MLINGS_GRADE_OUT when the grader sets it: each feature's PSI as the
+    learner's drift_report measured it on the drifted slice, and the alerts it raised.
+    """
+    out = os.environ.get("MLINGS_GRADE_OUT")
+    if not out:
+        return
+    with contextlib.suppress(Exception):
+        import matplotlib.pyplot as plt
+
+        psi = {k: float(v) for k, v in report["psi"].items()}
+        fig, ax = plt.subplots(figsize=(6, 0.4 * len(psi) + 1.5))
+        ax.barh(list(psi), list(psi.values()), color="tab:orange")
+        ax.set_xlabel("PSI against the 2024 reference")
+        alerts = ", ".join(a.split(":")[0] for a in report["alerts"]) or "none"
+        ax.set_title(f"Drifted 2025 slice (seed {seed}): alerts {alerts}", fontsize=9)
+        fig.savefig(Path(out) / "drift.png", dpi=110, bbox_inches="tight")
+        plt.close(fig)
+
+
 @pytest.mark.points(1.25)
 def test_flags_the_drifted_slice(exercise):
     """the drifted 2025 slice is flagged, for the grade's seed and two more"""
     for seed in SEEDS:
         what = f"the drifted slice (seed {seed})"
         report = _report(exercise, _drifted(seed), what)
+        if seed == SEEDS[0]:
+            _save_drift_plot(report, seed)
         _psi(report, "price_usd", what), _psi(report, "rarity", what)
         assert report["drifted"], (
             f"The drifted slice of seed {seed} (new rarities, prices up about 65%, more PSA "
