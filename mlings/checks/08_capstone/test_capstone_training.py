@@ -379,7 +379,7 @@ def test_tune_chooses_by_cross_validation(exercise, monkeypatch):
 
 @pytest.mark.points(1)
 def test_tune_uses_only_the_rows_it_is_given(exercise, monkeypatch):
-    """tune cross-validates on 3 folds of the rows it is given only, the same for the same seed"""
+    """tune cross-validates on 3 folds of the rows it is given only, shuffled with the seed"""
     X, y = _spy_data()
     given = slice(0, 450)
     first = _tune_with_spy(exercise, monkeypatch, X.iloc[given], y.iloc[given], SEED)
@@ -402,6 +402,12 @@ def test_tune_uses_only_the_rows_it_is_given(exercise, monkeypatch):
     assert again == first and FITTED["tuned"] == fits, (
         "tune gave different folds or a different choice for the same rows and seed: shuffle "
         "the folds with random_state=seed."
+    )
+    _tune_with_spy(exercise, monkeypatch, X.iloc[given], y.iloc[given], SEED + 1)
+    assert {fit for fit in FITTED["tuned"] if fit != allowed} != folds, (
+        "tune drew the same folds for two different seeds: cv=3 gives unshuffled blocks of "
+        "rows (a block of time when sales are sorted by date). Pass "
+        "KFold(3, shuffle=True, random_state=seed) as cv."
     )
 
 
