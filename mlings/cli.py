@@ -16,7 +16,7 @@ from rich.console import Console
 
 from mlings import render, terminal
 from mlings.app import App, UserError
-from mlings.course import Exercise
+from mlings.course import Course, Exercise
 from mlings.engine.results import CheckResult
 
 # Commands that run no checks import nothing heavy: the engine (pytest), the watcher, the
@@ -37,13 +37,20 @@ cli.add_typer(dev, name="dev")
 USER_ERROR = 2
 
 
-def complete_exercise(incomplete: str) -> list[str]:
-    """Exercise names (or exercise paths, once a path is being typed) for shell completion."""
+def _course_for_completion() -> Course | None:
+    """The course, for shell completion; None rather than a traceback printed into the shell."""
     from mlings.course import find_root, load_course
 
     try:
-        course = load_course(find_root(_root["path"]))
-    except Exception:  # completion must never print a traceback into the shell
+        return load_course(find_root(_root["path"]))
+    except Exception:
+        return None
+
+
+def complete_exercise(incomplete: str) -> list[str]:
+    """Exercise names (or exercise paths, once a path is being typed) for shell completion."""
+    course = _course_for_completion()
+    if course is None:
         return []
     names = [e.name for e in course.exercises]
     if incomplete:  # a path once the learner starts typing one
@@ -53,13 +60,8 @@ def complete_exercise(incomplete: str) -> list[str]:
 
 def complete_module(incomplete: str) -> list[str]:
     """Module ids for shell completion."""
-    from mlings.course import find_root, load_course
-
-    try:
-        course = load_course(find_root(_root["path"]))
-    except Exception:  # completion must never print a traceback into the shell
-        return []
-    return [m.id for m in course.modules if m.id.startswith(incomplete)]
+    course = _course_for_completion()
+    return [m.id for m in course.modules if m.id.startswith(incomplete)] if course else []
 
 
 def show_version(value: bool) -> None:

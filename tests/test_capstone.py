@@ -11,6 +11,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from mlings.dataset import heldout_sales
@@ -104,4 +105,4 @@ def test_held_out_sales_are_the_same_for_a_seed_and_differ_between_seeds():
     first, again, other = heldout_sales(3, n=300), heldout_sales(3, n=300), heldout_sales(4, n=300)
     assert first.equals(again)
     assert not first["price_usd"].equals(other["price_usd"])
-    assert first["sale_date"].min() >= __import__("pandas").Timestamp("2025-01-01")
+    assert first["sale_date"].min() >= pd.Timestamp("2025-01-01")

@@ -10,7 +10,6 @@ passed before it stopped; it never costs another section anything.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -141,6 +140,3 @@ def grade(
         self_assessment=read_self_assessment(folder),
         plots=plots,
     )
-
-
-ProgressCallback = Callable[[Exercise, RunResult], None]
