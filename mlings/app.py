@@ -7,6 +7,7 @@ Problems the user can fix raise ``UserError`` with one sentence that says what t
 from __future__ import annotations
 
 import contextlib
+import difflib
 import json
 import os
 import threading
@@ -162,6 +163,40 @@ class App:
                 f"`mlings reset {exercise.name}`."
             )
         return path
+
+    def lesson(self, module_id: str) -> str:
+        """The Markdown text of a module's lesson; UserError for an unknown module or none yet."""
+        try:
+            self.course.module(module_id)
+        except KeyError:
+            known = ", ".join(m.id for m in self.course.modules)
+            message = f"There is no module '{module_id}'. The modules are: {known}."
+            raise UserError(message) from None
+        path = self.course.lesson_file(module_id)
+        if not path.is_file():
+            raise UserError(f"Module {module_id} has no lesson yet.")
+        return path.read_text(encoding="utf-8")
+
+    def solution_diff(self, exercise: Exercise) -> str:
+        """The reference solution as a unified diff against the learner's file ("" if the same).
+
+        UserError until the learner's version has passed once: the answer is a reward, not a hint.
+        """
+        if not self.progress.passed_once(exercise.name):
+            raise UserError(
+                f"The solution to '{exercise.name}' opens once your version passes. "
+                f"Try `mlings hint {exercise.name}` instead."
+            )
+        theirs = self.course.file(exercise.path)
+        reference = self.course.file(exercise.solution).read_text(encoding="utf-8")
+        mine = theirs.read_text(encoding="utf-8") if theirs.exists() else ""
+        lines = difflib.unified_diff(
+            mine.splitlines(keepends=True),
+            reference.splitlines(keepends=True),
+            "your version",
+            "reference solution",
+        )
+        return "".join(lines)
 
     def path_done(self) -> bool:
         return all(e.name in self.progress.done for e in self.gate.in_path())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 import os
 import sys
@@ -170,13 +169,14 @@ def _watch(manual: bool) -> None:
             "Watch mode needs a terminal (this looks like a pipe or CI). Use `mlings run` to "
             "check one exercise, or `mlings verify` to check them all."
         )
-    from mlings.watch import WatchLoop
+    from mlings.watch import run_watch
 
     app = open_app()
     try:
-        WatchLoop(app, console, manual=manual).run()
+        run_watch(app, manual=manual)
     finally:
         app.close()
+    console.print("Bye! Your progress is saved. Run `mlings` to continue.")
 
 
 def _run_and_show(app: App, exercise: Exercise) -> bool:
@@ -418,23 +418,15 @@ def solution(name: NameArgument = None):
     """Once an exercise is done: the reference solution, as a diff against your version."""
     app = open_app()
     exercise = app.exercise(name)
-    if not app.progress.passed_once(exercise.name):
-        raise UserError(
-            f"The solution to '{exercise.name}' opens once your version passes. "
-            f"Try `mlings hint {exercise.name}` instead."
-        )
-    theirs = app.course.file(exercise.path)
-    ours = app.course.file(exercise.solution)
-    mine = theirs.read_text(encoding="utf-8").splitlines(keepends=True) if theirs.exists() else []
-    reference = ours.read_text(encoding="utf-8").splitlines(keepends=True)
-    diff = "".join(difflib.unified_diff(mine, reference, "your version", "reference solution"))
+    diff = app.solution_diff(exercise)
     if diff:
         from rich.syntax import Syntax
 
         console.print(Syntax(diff, "diff", theme="ansi_dark"))
     else:
         console.print("Your version is identical to the reference solution.")
-    console.print("The full solution: ", render.link(ours, app.course.root), sep="")
+    full = app.course.file(exercise.solution)
+    console.print("The full solution: ", render.link(full, app.course.root), sep="")
 
 
 @cli.command()
@@ -447,16 +439,7 @@ def learn(
 ):
     """Read a module's lesson (default: the current exercise's module)."""
     app = open_app()
-    module_id = module or app.current().module
-    try:
-        app.course.module(module_id)
-    except KeyError:
-        known = ", ".join(m.id for m in app.course.modules)
-        raise UserError(f"There is no module '{module_id}'. The modules are: {known}.") from None
-    path = app.course.lesson_file(module_id)
-    if not path.is_file():
-        raise UserError(f"Module {module_id} has no lesson yet.")
-    text = path.read_text(encoding="utf-8")
+    text = app.lesson(module or app.current().module)
     if terminal.interactive():
         os.environ.setdefault("LESS", "FRX")  # as git does: colours shown, short text not paged
         with console.pager(styles=True):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
@@ -14,10 +13,6 @@ from rich.text import Text
 from mlings.course import Course, Exercise, Gate
 from mlings.engine.results import CheckResult, Frame, RunResult, Status
 from mlings.progress import Progress
-
-if TYPE_CHECKING:
-    from mlings.app import App
-    from mlings.watch import Screen
 
 STATUS_STYLE = {
     Status.PASSED: ("✓ passed", "bold green"),
@@ -90,39 +85,62 @@ def checklist(checks: Sequence[CheckResult], running: str | None = None) -> Text
     return Text("\n").join(lines)
 
 
-def result(console: Console, exercise: Exercise, run: RunResult, root: Path) -> None:
-    """The verdict on one run: status, checklist, first failure, the learner's output."""
+def verdict(exercise: Exercise, run: RunResult, root: Path) -> list[RenderableType]:
+    """The verdict on one run as parts: title, checklist, first failure and its code frame."""
     label, style = STATUS_STYLE[run.status]
     title = Text(f"{exercise.module} · {exercise.name}  ", style="bold") + Text(label, style=style)
-    parts: list[RenderableType] = [title]
+    failure = failure_parts(run, root)
+    gap = [Text("")] if failure and not run.message else []
+    return [title, *checks_part(run), *gap, *failure]
+
+
+def checks_part(run: RunResult) -> list[RenderableType]:
+    """The checklist of a run (nothing when no check reported)."""
     if run.checks or run.running:
-        parts.append(checklist(run.checks, run.running if not run.passed else None))
+        return [checklist(run.checks, run.running if not run.passed else None)]
+    return []
+
+
+def failure_parts(run: RunResult, root: Path) -> list[RenderableType]:
+    """Why the run did not pass: the engine's message or the first failed check, with its frame."""
+    parts: list[RenderableType] = []
     failure = run.first_failure
     if run.message:
         parts.append(Text(run.message, style="red" if run.status is not Status.TIMEOUT else ""))
         if run.frame:
             parts.append(code_frame(run.frame, root))
     elif failure is not None:
-        parts.append(Text.assemble("\n", ("First failure: ", "bold red"), failure.title))
+        parts.append(Text.assemble(("First failure: ", "bold red"), failure.title))
         parts.append(Text(failure.message))
         if failure.frame:
             parts.append(code_frame(failure.frame, root))
-    console.print(Group(*parts))
-    if run.output.text:
-        note = ""
-        if run.output.truncated:
-            note = (
-                f" (your code printed {_size(run.output.total_bytes)}; showing the first "
-                f"{_size(len(run.output.text.encode()))})"
-            )
-        console.print(
-            Panel(
-                Text(run.output.text.rstrip("\n")),
-                title="Your output" + note,
-                title_align="left",
-                border_style="dim",
-            )
+    return parts
+
+
+def output_panel(run: RunResult) -> Panel | None:
+    """What the learner's code printed, in a dim frame; None when it printed nothing."""
+    if not run.output.text:
+        return None
+    note = ""
+    if run.output.truncated:
+        note = (
+            f" (your code printed {_size(run.output.total_bytes)}; showing the first "
+            f"{_size(len(run.output.text.encode()))})"
         )
+    return Panel(
+        Text(run.output.text.rstrip("\n")),
+        title="Your output" + note,
+        title_align="left",
+        border_style="dim",
+    )
+
+
+def result(console: Console, exercise: Exercise, run: RunResult, root: Path) -> None:
+    """The verdict on one run, printed: status, checklist, first failure, the learner's output."""
+    console.print(Group(*verdict(exercise, run, root)))
+    output = output_panel(run)
+    if output is not None:
+        console.print(output)
 
 
 def _size(count: int) -> str:
@@ -143,19 +161,23 @@ def progress_bar(done: int, total: int, width: int = 40) -> Text:
     return bar
 
 
-def hints(console: Console, exercise: Exercise, level: int, footer: bool = True) -> None:
-    """The hints revealed so far, newest last."""
-    for number, hint in enumerate(exercise.hints[:level], start=1):
-        console.print(
-            Panel(
-                markdown(hint),
-                title=f"Hint {number} of {len(exercise.hints)}",
-                title_align="left",
-                border_style="yellow",
-            )
+def hint_panels(exercise: Exercise, level: int) -> list[Panel]:
+    """The hints revealed so far, one framed Markdown panel each, newest last."""
+    return [
+        Panel(
+            markdown(hint),
+            title=f"Hint {number} of {len(exercise.hints)}",
+            title_align="left",
+            border_style="yellow",
         )
-    if not footer:
-        return
+        for number, hint in enumerate(exercise.hints[:level], start=1)
+    ]
+
+
+def hints(console: Console, exercise: Exercise, level: int) -> None:
+    """The hints revealed so far, newest last, and what to do for more."""
+    for panel in hint_panels(exercise, level):
+        console.print(panel)
     if level >= len(exercise.hints):
         console.print(
             Text("That was the last hint. `mlings solution` opens once you pass.", style="dim")
@@ -223,98 +245,3 @@ def verify_summary(console: Console, results: Iterable[tuple[Exercise, RunResult
 
 def lesson(console: Console, text: str) -> None:
     console.print(markdown(text))
-
-
-KEYS = (
-    ("h", "hint"),
-    ("n", "next"),
-    ("l", "list"),
-    ("c", "check all"),
-    ("r", "rerun"),
-    ("x", "reset"),
-    ("q", "quit"),
-)
-
-
-def keys_line(passed: bool) -> Text:
-    """The keys watch mode answers to; ``n`` is dim until the exercise passes."""
-    line = Text()
-    for key, label in KEYS:
-        dim = key == "n" and not passed
-        line.append(f" {key} ", style="reverse dim" if dim else "reverse bold")
-        line.append(f" {label}   ", style="dim" if dim else "")
-    return line
-
-
-def watch_screen(console: Console, app: App, screen: Screen, manual: bool) -> None:
-    """The whole watch-mode screen, drawn from scratch."""
-    course, gate = app.course, app.gate
-    if screen.welcome:
-        message_panel(console, screen.welcome, "cyan")
-    if screen.mode == "list":
-        _pick_list(console, app, screen)
-        return
-    if screen.mode == "summary":
-        verify_summary(console, screen.summary)
-        console.print(Text("Any key goes back to your exercise.", style="dim"))
-    exercise = screen.exercise
-    if screen.running:
-        console.print(
-            Text(f"{exercise.module} · {exercise.name}  ", style="bold")
-            + Text("… checking", style="bold yellow")
-        )
-        if screen.live:
-            console.print(checklist(screen.live))
-    elif screen.result is not None:
-        result(console, exercise, screen.result, course.root)
-    if screen.checking_all is not None:
-        done, total = screen.checking_all
-        console.print(Text(f"Checking every exercise: {done}/{total}", style="bold yellow"))
-    level = app.progress.hints.get(exercise.name, 0)
-    if level:
-        hints(console, exercise, level, footer=False)
-    for note in screen.notes:
-        console.print(Text(note, style="bold"))
-    console.print()
-    in_path = gate.in_path()
-    console.print(progress_bar(sum(e.name in gate.done for e in in_path), len(in_path)))
-    console.print(Text("Current exercise: ") + link(course.file(exercise.path), course.root))
-    if manual:
-        console.print(Text("Manual mode: save, then press r to check.", style="dim"))
-    if screen.mode == "confirm_reset":
-        console.print(
-            Text(
-                f"Reset {exercise.name} to its original state? Your version is kept as a "
-                "backup. Press y to reset, any other key to cancel.",
-                style="bold yellow",
-            )
-        )
-        return
-    passed = screen.result is not None and screen.result.passed and not screen.running
-    if passed:
-        console.print(Text("✓ Well done! Press n for the next exercise.", style="bold green"))
-    console.print(keys_line(passed))
-
-
-def _pick_list(console: Console, app: App, screen: Screen) -> None:
-    gate = app.gate
-    table = Table(box=None, padding=(0, 2), show_header=False)
-    for index, exercise in enumerate(app.course.exercises):
-        if exercise.name in gate.done:
-            mark = Text("✓ done", style="green")
-        elif gate.unlocked(exercise):
-            mark = Text("pending", style="yellow")
-        else:
-            mark = Text("🔒 locked", style="dim")
-        chosen = index == screen.cursor
-        style = "reverse" if chosen else ""
-        table.add_row(
-            Text("▶" if chosen else " "),
-            mark,
-            Text(exercise.module, style=style),
-            Text(exercise.name, style=style),
-        )
-    console.print(Text("Choose an exercise", style="bold"), table)
-    for note in screen.notes:
-        console.print(Text(note, style="bold red"))
-    console.print(Text("↑/↓ or j/k move · Enter continues there · l or q goes back", style="dim"))

@@ -1,58 +1,55 @@
-"""Watch mode: saves, keys and run results arrive as events on one queue; the loop redraws.
+"""Watch mode: a full-screen Textual app that checks the current exercise on every save.
 
-Three threads feed the queue: the file watcher (the exercises folder, not the file: editors save
-by renaming), the key reader, and the run in progress (streaming each check as it finishes).
-The loop itself is the only one that changes state or draws. Keys pressed while a run is in
-progress wait for its verdict, so ``n`` is never applied to a stale result. A save cancels a run
-still in progress and starts a fresh one, so a burst of saves ends in one verdict, on the last.
+Everything that changes the session happens on the app's event loop, one thing at a time: the
+file watcher, the run in progress (streaming each check as it finishes) and check-all hand their
+news to the loop, and keys arrive there too. Keys that act on the verdict (``n``, ``l``, ``c``,
+``r``, ``x``, ``s``, ``p``) wait while a run is in progress and are applied, in order, to its
+verdict; ``q``, ``h``, ``f`` and ``m`` act at once. A save cancels a run still in progress and
+starts a fresh one, so a burst of saves ends in one verdict, on the last.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
-import queue
+import signal
 import threading
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import watchfiles
-from rich.console import Console
+from textual.app import App as TextualApp
+from textual.binding import Binding
+from textual.message import Message
 
-from mlings import render
 from mlings.app import App, UserError
 from mlings.course import Exercise
 from mlings.engine.results import CheckResult, RunResult, Status
 from mlings.engine.runner import Cancelled
-from mlings.terminal import KeyReader, single_keys
+from mlings.tui.check_all import CheckAllScreen
+from mlings.tui.exercise import ExerciseScreen, View
+from mlings.tui.listing import ListScreen
+from mlings.tui.pages import (
+    ConfirmScreen,
+    LessonScreen,
+    MessageScreen,
+    PlotScreen,
+    SolutionScreen,
+    prepare_images,
+)
 
 STEP_MS = 10  # watchfiles waits this long for more changes before it reports a batch
-POLL_SECONDS = 1.0  # how often the loop looks for saves the watcher missed
-IMMEDIATE_KEYS = {"q", "h"}  # the rest wait for a run in progress to finish
-LIVE_REDRAW = 0.1  # seconds between redraws for checks finishing during a run
-
-
-@dataclass
-class Screen:
-    """What the loop shows; ``render.watch_screen`` draws it."""
-
-    exercise: Exercise
-    result: RunResult | None = None
-    running: bool = False
-    live: list[CheckResult] = field(default_factory=list)
-    mode: str = "main"  # main, list, confirm_reset, summary
-    cursor: int = 0
-    notes: list[str] = field(default_factory=list)
-    summary: list[tuple[Exercise, RunResult]] = field(default_factory=list)
-    checking_all: tuple[int, int] | None = None
-    welcome: str = ""
+POLL_SECONDS = 1.0  # how often the app looks for saves the watcher missed
+DEFERRED = {"next", "list", "check_all", "rerun", "reset", "solution", "plots"}
 
 
 class FileWatcher:
-    """Watches the exercises folder and reports changes to one file at a time."""
+    """Watches the exercises folder (editors save by renaming) and reports changed paths."""
 
-    def __init__(self, folder: Path, on_change: Any) -> None:
+    def __init__(self, folder: Path, on_change: Callable[[set[Path]], None]) -> None:
         self._folder = folder
         self._on_change = on_change
         self._stop = threading.Event()
@@ -76,184 +73,211 @@ class FileWatcher:
             self._on_change({Path(path) for _, path in changes})
 
 
-class WatchLoop:
+class Deliver(Message):
+    """News from another thread (the watcher, a run, check-all) for the event loop."""
+
+    def __init__(self, callback: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        super().__init__()
+        self.callback = callback
+        self.args = args
+
+
+class WatchApp(TextualApp[None]):
     """The interactive session on one course."""
 
-    def __init__(self, app: App, console: Console, manual: bool = False) -> None:
-        self.app = app
-        self.console = console
+    TITLE = "mlings"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [  # noqa: RUF012 (Textual's own declaration style)
+        Binding("ctrl+c", "quit", "quit", show=False, priority=True),
+    ]
+
+    def __init__(self, app: App, manual: bool = False) -> None:
+        super().__init__()
+        self.course_app = app
         self.manual = manual
-        self.events: queue.Queue[tuple[str, Any]] = queue.Queue()
-        self.screen = Screen(app.current())
-        self.screen.notes = [n for n in (app.store.notice, app.data_notice()) if n]
+        self.view = View(app.current())
+        self.view.notes = [n for n in (app.store.notice, app.data_notice()) if n]
         self.deferred: list[str] = []
-        self.rerun = False
+        self.rerun_after_check_all = False
         self.saw_save = False
         self.suggested_manual = False
-        self.quit = False
-        self.drawn_at = 0.0
         self.run_id = 0
         self.cancel = threading.Event()
         self.done_before: set[str] = set(app.progress.done)
         self.last_stat = self._stat()
+        self.checking_all: CheckAllScreen | None = None
+        self.offered_lesson: str | None = None
+        self._watcher: FileWatcher | None = None
+        self.exercise_screen = ExerciseScreen(app, self.view, manual)
 
-    # --- the loop -------------------------------------------------------------------------
-    def run(self) -> None:
-        """Run until the learner quits; the terminal is restored whatever happens."""
-        if not self.app.progress.welcomed and self.app.course.welcome_message:
-            self.screen.welcome = self.app.course.welcome_message
-            self.app.mark_welcomed()
-        watcher = None
+    # --- life cycle -------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGHUP):  # leave like q does: the terminal is restored
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(sig, self.exit)
         if not self.manual:
-            watcher = FileWatcher(self.app.course.root / "exercises", self._on_files)
-            watcher.start()
-        keys = KeyReader(lambda key: self.events.put(("key", key)))
-        with single_keys():
-            keys.start()
-            try:
-                self.start_run()
-                while not self.quit:
-                    try:
-                        kind, value = self.events.get(timeout=POLL_SECONDS)
-                    except queue.Empty:
-                        self.poll()
-                        continue
-                    self.handle(kind, value)
-            finally:
-                keys.stop()
-                if watcher is not None:
-                    watcher.stop()
-        self.console.print("Bye! Your progress is saved. Run `mlings` to continue.")
+            self._watcher = FileWatcher(self.course_app.course.root / "exercises", self._on_files)
+            self._watcher.start()
+        self.set_interval(POLL_SECONDS, self.poll)
+        self.start_run()
+        course = self.course_app.course
+        if not self.course_app.progress.welcomed and course.welcome_message:
+            self.course_app.mark_welcomed()
+            prompt = "Press any key to begin."
+            self.push_screen(
+                MessageScreen(course.welcome_message, prompt, self.exercise_screen.press)
+            )
 
-    def handle(self, kind: str, value: Any) -> None:
-        """Apply one event, then redraw."""
-        if kind == "save":
-            self.saw_save = True
-            if self.screen.checking_all is not None:
-                self.rerun = True
-            else:
-                self.start_run()  # a newer save supersedes a run in progress
-            return
-        if kind == "check":
-            run_id, check = value
-            if run_id == self.run_id:
-                self.screen.live.append(check)
-            if time.monotonic() - self.drawn_at < LIVE_REDRAW:
-                return  # the verdict follows soon and is always drawn
-        elif kind == "result":
-            run_id, exercise, result = value
-            if run_id != self.run_id:
-                return
-            self.finish_run(exercise, result)
-        elif kind == "checked_one":
-            done, total = self.screen.checking_all or (0, 0)
-            self.screen.checking_all = (done + 1, total)
-            if time.monotonic() - self.drawn_at < LIVE_REDRAW:
-                return
-        elif kind == "checked_all":
-            self.finish_check_all(value)
-        elif kind == "key":
-            if self.busy and value not in IMMEDIATE_KEYS:
-                self.deferred.append(value)
-            else:
-                self.key(value)
-                if self.quit:
-                    return
-        self.draw()
+    def get_default_screen(self) -> ExerciseScreen:
+        return self.exercise_screen
+
+    def on_unmount(self) -> None:
+        self.cancel.set()
+        if self._watcher is not None:
+            self._watcher.stop()
+
+    def soon(self, callback: Callable[..., Any], *args: Any) -> None:
+        """Hand ``callback(*args)`` from another thread to the event loop (never blocks)."""
+        self.post_message(Deliver(callback, args))  # thread-safe; handled in order
+
+    def on_deliver(self, message: Deliver) -> None:
+        message.callback(*message.args)
 
     @property
     def busy(self) -> bool:
-        return self.screen.running or self.screen.checking_all is not None
+        return self.view.running or self.checking_all is not None
 
-    def draw(self) -> None:
-        """Redraw the whole screen, written to the terminal in one go."""
-        with self.console:
-            self.console.clear()
-            render.watch_screen(self.console, self.app, self.screen, self.manual)
-        self.drawn_at = time.monotonic()
-
-    # --- runs -----------------------------------------------------------------------------
+    # --- runs ---------------------------------------------------------------------------------
     def _stat(self) -> tuple[int, int] | None:
         try:
-            info = self.app.course.file(self.screen.exercise.path).stat()
+            info = self.course_app.course.file(self.view.exercise.path).stat()
         except OSError:
             return None
         return info.st_mtime_ns, info.st_size
 
     def _on_files(self, paths: set[Path]) -> None:
-        target = self.app.course.file(self.screen.exercise.path).resolve()
+        """Called on the watcher's thread."""
+        target = self.course_app.course.file(self.view.exercise.path).resolve()
         if any(path.resolve() == target for path in paths):
-            self.events.put(("save", None))
+            self.soon(self.on_save)
+
+    def on_save(self) -> None:
+        self.saw_save = True
+        if self.checking_all is not None:
+            self.rerun_after_check_all = True
+        else:
+            self.start_run()  # a newer save supersedes a run in progress
 
     def start_run(self) -> None:
         """Check the current exercise in a thread, cancelling any run still in progress."""
         self.cancel.set()
         self.cancel = threading.Event()
         self.run_id += 1
-        run_id, cancel, exercise = self.run_id, self.cancel, self.screen.exercise
-        self.rerun = False
-        self.done_before = set(self.app.progress.done)
+        run_id, cancel, exercise = self.run_id, self.cancel, self.view.exercise
+        self.rerun_after_check_all = False
+        self.done_before = set(self.course_app.progress.done)
         self.last_stat = self._stat()
-        self.screen.running = True
-        self.screen.live = []
-        self.screen.mode = "main" if self.screen.mode == "summary" else self.screen.mode
+        self.view.running = True
+        self.view.live = []
+        self.exercise_screen.refresh_view()
+
+        def on_check(check: CheckResult) -> None:
+            self.soon(self.on_check, run_id, check)
 
         def work() -> None:
             try:
-                result = self.app.run(
-                    exercise, lambda check: self.events.put(("check", (run_id, check))), cancel
-                )
+                result = self.course_app.run(exercise, on_check, cancel)
             except Cancelled:
                 return
             except UserError as exc:  # the file is gone
                 result = RunResult(exercise.name, Status.ERROR, message=str(exc))
-            self.events.put(("result", (run_id, exercise, result)))
+            self.soon(self.on_result, run_id, exercise, result)
 
         threading.Thread(target=work, name="mlings-run", daemon=True).start()
-        self.draw()  # after the start: the run doesn't wait for the screen
 
-    def finish_run(self, exercise: Exercise, result: RunResult) -> None:
-        self.screen.running = False
-        if exercise != self.screen.exercise:
+    def on_check(self, run_id: int, check: CheckResult) -> None:
+        if run_id == self.run_id:
+            self.view.live.append(check)
+            self.exercise_screen.refresh_view()
+
+    def on_result(self, run_id: int, exercise: Exercise, result: RunResult) -> None:
+        if run_id != self.run_id:
             return
-        self.screen.result = result
+        self.view.running = False
+        if exercise != self.view.exercise:
+            return
+        self.view.result = result
+        self.exercise_screen.refresh_view()
         if result.passed and exercise.name not in self.done_before:
-            for module in self.app.gate.newly_unlocked(self.done_before):
-                self.screen.notes.append(f"🔓 Module {module.id} · {module.title} is unlocked!")
-            if self.app.path_done():
-                self.screen.welcome = self.app.course.final_message
-                self.check_all()
+            unlocked = self.course_app.gate.newly_unlocked(self.done_before)
+            for module in unlocked:
+                self.view.notes.append(
+                    f"🔓 Module {module.id} · {module.title} is unlocked! m opens its lesson."
+                )
+                self.offered_lesson = module.id
+            if self.course_app.path_done():
+                self.check_all(final=True)
                 return
+        self.exercise_screen.refresh_view()
         self.apply_deferred()
 
     def apply_deferred(self) -> None:
-        """Show the verdict, then the keys pressed while it was being reached, in order."""
+        """Apply the keys pressed while the verdict was being reached, in order."""
         pending, self.deferred = self.deferred, []
-        for key in pending:
-            self.draw()
-            self.key(key)
+        for action in pending:
+            self.act(action)
 
-    def check_all(self) -> None:
-        exercises = list(self.app.gate.in_path())
-        self.screen.checking_all = (0, len(exercises))
+    def act(self, action: str) -> None:
+        """Run a deferrable action now, or queue it until the run in progress has its verdict."""
+        if self.busy:
+            self.deferred.append(action)
+            return
+        if self.screen is not self.exercise_screen:
+            return  # a key meant for the exercise, pressed before another view opened
+        self.view.notes = []
+        getattr(self, f"do_{action}")()
+        self.exercise_screen.refresh_view()
+
+    def check_all(self, final: bool = False) -> None:
+        """Check every unlocked exercise of the path in parallel; the results stay on screen."""
+        gate = self.course_app.gate
+        exercises = [e for e in gate.in_path() if gate.unlocked(e)]
+        locked = len(gate.in_path()) - len(exercises)
+        screen = CheckAllScreen(len(exercises), locked)
+        self.checking_all = screen
+        self.push_screen(screen, self.after_check_all)
+        if final:
+            message = self.course_app.course.final_message
+            self.push_screen(MessageScreen(message, "Press any key to see every check."))
+            # the key that closes it is not passed on: the results view is under it
         jobs = os.cpu_count() or 1
 
         def work() -> None:
             results = list(
-                self.app.run_all(exercises, jobs, lambda _: self.events.put(("checked_one", None)))
+                self.course_app.run_all(
+                    exercises, jobs, lambda run: self.soon(screen.one_done, run)
+                )
             )
-            self.events.put(("checked_all", results))
+            self.soon(self.finish_check_all, screen, results)
 
         threading.Thread(target=work, name="mlings-check-all", daemon=True).start()
 
-    def finish_check_all(self, results: list[tuple[Exercise, RunResult]]) -> None:
-        self.screen.checking_all = None
-        self.screen.summary = results
-        self.screen.mode = "summary"
-        if self.rerun:  # the exercise was saved while everything was being checked
+    def finish_check_all(
+        self, screen: CheckAllScreen, results: list[tuple[Exercise, RunResult]]
+    ) -> None:
+        self.checking_all = None
+        screen.show_results(results)
+        if self.rerun_after_check_all:  # the exercise was saved while everything was checked
             self.start_run()
-            return
+        else:
+            self.exercise_screen.refresh_view()
+
+    def after_check_all(self, chosen: Exercise | None) -> None:
+        """The results view was dismissed, maybe with an exercise to open."""
         self.apply_deferred()
+        if chosen is not None and chosen != self.view.exercise:
+            self.go_to(chosen)
 
     def poll(self) -> None:
         """Catch a save the watcher missed (some file systems send no events)."""
@@ -263,108 +287,128 @@ class WatchLoop:
         if stat is not None and stat != self.last_stat and time.time_ns() - stat[0] > 5e8:
             if not self.suggested_manual:
                 self.suggested_manual = True
-                self.screen.notes.append(
+                self.view.notes.append(
                     "Your save reached mlings late: file watching seems not to work here. "
                     "If saves are missed, run `mlings watch --manual` and press r after saving."
                 )
             self.start_run()
 
-    # --- keys -----------------------------------------------------------------------------
-    def key(self, key: str) -> None:
-        """Apply one keypress in the current mode."""
-        self.screen.welcome = ""
-        mode = self.screen.mode
-        if mode == "confirm_reset":
-            self.screen.mode = "main"
-            if key == "y":
-                kept = self.app.reset(self.screen.exercise)
-                note = f"Restored {self.screen.exercise.path} to its original state."
-                if kept is not None:
-                    note += f" Your version is kept at {kept.relative_to(self.app.course.root)}."
-                self.screen.notes.append(note)
-                if self.manual:
-                    self.start_run()
-            else:
-                self.screen.notes.append("Reset cancelled.")
-            return
-        if mode == "list":
-            self.list_key(key)
-            return
-        if mode == "summary" and key not in ("q", "h"):
-            self.screen.mode = "main"
-        actions = {
-            "q": self.do_quit,
-            "h": self.do_hint,
-            "n": self.do_next,
-            "l": self.do_list,
-            "c": self.check_all,
-            "r": self.do_rerun,
-            "x": self.do_reset,
-        }
-        action = actions.get(key)
-        if action is not None:
-            self.screen.notes = []
-            action()
-
-    def do_quit(self) -> None:
-        self.quit = True
+    # --- what the keys do -------------------------------------------------------------------
+    def note(self, text: str) -> None:
+        self.view.notes.append(text)
+        self.exercise_screen.refresh_view()
 
     def do_hint(self) -> None:
-        exercise = self.screen.exercise
-        level = self.app.progress.hints.get(exercise.name, 0)
+        exercise = self.view.exercise
+        level = self.course_app.progress.hints.get(exercise.name, 0)
+        self.view.notes = []
         if level >= len(exercise.hints):
-            self.screen.notes.append("That was the last hint.")
+            self.view.notes.append(
+                "That was the last hint. After a pass, s shows the reference solution."
+            )
         else:
-            self.app.reveal_hint(exercise)
+            self.course_app.reveal_hint(exercise)
+        self.view.hints_open = True
+        self.exercise_screen.refresh_view()
+
+    def do_fold(self) -> None:
+        self.view.hints_open = not self.view.hints_open
+        self.exercise_screen.refresh_view()
 
     def do_next(self) -> None:
-        exercise = self.screen.exercise
-        if exercise.name not in self.app.progress.done:
-            self.screen.notes.append("Pass this exercise first; then n moves on.")
+        exercise = self.view.exercise
+        if exercise.name not in self.course_app.progress.done:
+            self.view.notes.append("Pass this exercise first; then n moves on.")
             return
-        following = self.app.gate.next_pending(exercise)
+        following = self.course_app.gate.next_pending(exercise)
         if following is None:
-            self.screen.notes.append("Every exercise in your path is done. c checks them all.")
+            self.view.notes.append("Every exercise in your path is done. c checks them all.")
             return
         self.go_to(following)
 
     def go_to(self, exercise: Exercise) -> None:
-        self.app.set_current(exercise)
-        self.screen.exercise = exercise
-        self.screen.result = None
+        self.course_app.set_current(exercise)
+        self.view.exercise = exercise
+        self.view.result = None
+        self.view.notes = []
+        self.view.hints_open = False
         self.start_run()
 
     def do_list(self) -> None:
-        exercises = list(self.app.course.exercises)
-        self.screen.mode = "list"
-        self.screen.cursor = exercises.index(self.screen.exercise)
+        self.push_screen(ListScreen(self.course_app, self.view.exercise), self.after_list)
+
+    def after_list(self, chosen: Exercise | None) -> None:
+        if chosen is not None and chosen != self.view.exercise:
+            self.go_to(chosen)
+
+    def do_check_all(self) -> None:
+        self.check_all()
 
     def do_rerun(self) -> None:
         if not self.manual and not self.saw_save and not self.suggested_manual:
             self.suggested_manual = True
-            self.screen.notes.append(
+            self.view.notes.append(
                 "No save has reached mlings yet. If saving doesn't start a check, your file "
                 "system may not report changes: try `mlings watch --manual`."
             )
         self.start_run()
 
     def do_reset(self) -> None:
-        self.screen.mode = "confirm_reset"
+        exercise = self.view.exercise
+        question = (
+            f"Reset {exercise.name} to its original state? Your version is kept as a backup.\n\n"
+            "Press y to reset, any other key to cancel."
+        )
+        self.push_screen(ConfirmScreen(question), self.after_reset_question)
 
-    def list_key(self, key: str) -> None:
-        exercises = list(self.app.course.exercises)
-        if key in ("down", "j"):
-            self.screen.cursor = min(len(exercises) - 1, self.screen.cursor + 1)
-        elif key in ("up", "k"):
-            self.screen.cursor = max(0, self.screen.cursor - 1)
-        elif key in ("l", "q", "escape"):
-            self.screen.mode = "main"
-        elif key == "enter":
-            chosen = exercises[self.screen.cursor]
-            reason = self.app.gate.lock_reason(chosen)
-            if reason:
-                self.screen.notes = [reason]
-                return
-            self.screen.mode = "main"
-            self.screen.notes = []
-            self.go_to(chosen)
+    def after_reset_question(self, yes: bool | None) -> None:
+        if not yes:
+            self.note("Reset cancelled.")
+            return
+        self.note(self.reset(self.view.exercise))
+        if self.manual:
+            self.start_run()
+
+    def reset(self, exercise: Exercise) -> str:
+        """Restore an exercise's file; the sentence that says what happened."""
+        try:
+            kept = self.course_app.reset(exercise)
+        except UserError as exc:
+            return str(exc)
+        note = f"Restored {exercise.path} to its original state."
+        if kept is not None:
+            note += f" Your version is kept at {kept.relative_to(self.course_app.course.root)}."
+        return note
+
+    def do_lesson(self) -> None:
+        module = self.offered_lesson or self.view.exercise.module
+        self.offered_lesson = None
+        try:
+            text = self.course_app.lesson(module)
+        except UserError as exc:
+            self.note(str(exc))
+            return
+        self.push_screen(LessonScreen(module, text))
+
+    def do_solution(self) -> None:
+        exercise = self.view.exercise
+        try:
+            diff = self.course_app.solution_diff(exercise)
+        except UserError:
+            self.view.notes.append("The reference solution opens once your version passes.")
+            return
+        full = self.course_app.course.file(exercise.solution)
+        self.push_screen(SolutionScreen(exercise.name, diff, full, self.course_app.course.root))
+
+    def do_plots(self) -> None:
+        plots = [Path(p) for p in self.view.plots]
+        if not plots:
+            self.view.notes.append("This exercise has drawn no plot yet.")
+            return
+        self.push_screen(PlotScreen(plots, self.course_app.course.root))
+
+
+def run_watch(app: App, manual: bool = False) -> None:
+    """Run watch mode until the learner quits; the terminal is restored whatever happens."""
+    prepare_images()
+    WatchApp(app, manual).run()
