@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from mlings.app import App
 from mlings.engine.plots import MAX_PLOT_BYTES
-from mlings.engine.results import CheckResult, Status
+from mlings.engine.results import CheckResult, RunResult, Status
 from mlings.engine.runner import ColdEngine, Engine, Job, open_engine
 
 from .conftest import FIXTURES
@@ -325,3 +326,30 @@ def test_at_most_eight_plots_are_kept_and_none_past_ten_megabytes(
     assert kept(job.plots) == names, "the first eight in order; a_big.png is skipped"
     assert [Path(plot).name for plot in result.plots] == names
     assert all(Path(plot).stat().st_size <= MAX_PLOT_BYTES for plot in result.plots)
+
+
+class RecordingEngine:
+    """An engine that judges nothing: it records the jobs it is given."""
+
+    def __init__(self) -> None:
+        self.jobs: list[Job] = []
+
+    def run(self, job: Job, on_check: object = None, cancel: object = None) -> RunResult:
+        self.jobs.append(job)
+        return RunResult(job.name, Status.PASSED)
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+def test_a_run_keeps_its_plots_in_the_course_state_folder_and_a_grade_keeps_none(
+    tiny_course: Path,
+) -> None:
+    app = App.open(tiny_course)
+    recorder = RecordingEngine()
+    app._engine = recorder
+    exercise = app.current()
+    app.run(exercise)
+    assert recorder.jobs[-1].plots == tiny_course.resolve() / ".mlings" / "plots" / exercise.name
+    app.run_graded([exercise], tiny_course / "exercises" / exercise.module, {}, jobs=1)
+    assert recorder.jobs[-1].plots is None
