@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # the engine (and pytest with it) loads only when something r
 
 MEMORY_ENV = "MLINGS_MEMORY_MB"
 DATA_STAMP = "data-checked.json"  # sizes and times of data files found matching the MANIFEST
+PLOTS_DIR = "plots"  # in STATE_DIR: the images each exercise's last run drew, a folder each
 
 
 def _data_stamp(folder: Path) -> dict[str, list[int]]:
@@ -211,10 +212,16 @@ class App:
         return self._engine
 
     def job(
-        self, exercise: Exercise, file: Path | None = None, env: dict[str, str] | None = None
+        self,
+        exercise: Exercise,
+        file: Path | None = None,
+        env: dict[str, str] | None = None,
+        keep_plots: bool = True,
     ) -> Job:
+        """How to run ``exercise``; the images it draws are kept in ``.mlings/plots/<name>/``."""
         from mlings.engine.runner import Job
 
+        plots = self.course.root / STATE_DIR / PLOTS_DIR / exercise.name if keep_plots else None
         return Job(
             name=exercise.name,
             exercise=file or self.exercise_file(exercise),
@@ -223,6 +230,7 @@ class App:
             timeout=exercise.timeout,
             memory_mb=int(os.environ.get(MEMORY_ENV, "2048")),
             env=env or {},
+            plots=plots,
         )
 
     def run(
@@ -264,12 +272,12 @@ class App:
     ) -> list[tuple[Exercise, RunResult]]:
         """Run graded deliverables from ``folder`` (a missing file is a run that earns nothing).
 
-        Grading records no progress: a grade is a measurement, not an attempt.
+        Grading records no progress and keeps no plots: a grade is a measurement, not an attempt.
         """
         from mlings.engine.runner import run_many
 
         runnable = [e for e in exercises if (folder / e.file).is_file()]
-        work = [self.job(e, folder / e.file, env) for e in runnable]
+        work = [self.job(e, folder / e.file, env, keep_plots=False) for e in runnable]
         results = dict(zip(runnable, run_many(self.engine, work, jobs, on_result), strict=True))
         return [
             (e, results.get(e) or RunResult.missing(e.name, str(folder / e.file)))

@@ -9,13 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from mlings.engine.results import CheckResult, Status
+from mlings.app import App
+from mlings.engine.plots import MAX_PLOT_BYTES
+from mlings.engine.results import CheckResult, RunResult, Status
 from mlings.engine.runner import ColdEngine, Engine, Job, open_engine
 
 from .conftest import FIXTURES
 
 HOSTILE = FIXTURES / "hostile"
 CHECK = HOSTILE / "check_answer.py"
+PLOTS = FIXTURES / "plots"
+PNG = b"\x89PNG\r\n\x1a\n"
 
 
 def hostile_job(tmp_path: Path, name: str, timeout: float = 5.0, memory_mb: int = 2048) -> Job:
@@ -248,3 +252,104 @@ def test_an_exercise_imports_the_files_beside_it(engine: Engine, tmp_path: Path)
     )
     result = engine.run(Job("answer", exercise, CHECK, tmp_path))
     assert result.status is Status.PASSED, result
+
+
+def plot_job(tmp_path: Path, name: str) -> Job:
+    """A job whose two checks each hand the learner's ``draw`` a ``tmp_path`` to save images in."""
+    exercise = tmp_path / f"{name}.py"
+    shutil.copy(PLOTS / f"{name}.py", exercise)
+    check = PLOTS / "check_plots.py"
+    return Job(name, exercise, check, tmp_path, plots=tmp_path / "plots" / name)
+
+
+def kept(folder: Path | None) -> list[str]:
+    """The names in a plots folder, sorted; none if it does not exist."""
+    assert folder is not None
+    return sorted(path.name for path in folder.iterdir()) if folder.is_dir() else []
+
+
+def test_the_figure_each_check_saves_is_kept_under_a_name_of_its_own(
+    engine: Engine, tmp_path: Path
+) -> None:
+    job = plot_job(tmp_path, "residuals")
+    result = engine.run(job)
+    assert result.status is Status.PASSED, result
+    names = ["test_draws0-residuals.png", "test_draws_again0-residuals.png"]
+    assert kept(job.plots) == names, "both checks saved residuals.png: neither is lost"
+    assert result.plots == tuple(str(tmp_path / "plots" / "residuals" / name) for name in names)
+    for plot in result.plots:
+        assert Path(plot).read_bytes().startswith(PNG), "a real matplotlib figure"
+
+
+def test_a_run_that_draws_nothing_leaves_the_plots_folder_empty(
+    engine: Engine, tmp_path: Path
+) -> None:
+    drawn = engine.run(plot_job(tmp_path, "residuals"))
+    assert len(drawn.plots) == 2
+    job = plot_job(tmp_path, "nothing")
+    job = Job(job.name, job.exercise, job.check, job.root, plots=tmp_path / "plots" / "residuals")
+    (job.plots / "stale").mkdir()  # whatever else was there goes too
+    result = engine.run(job)
+    assert result.status is Status.PASSED, result
+    assert result.plots == ()
+    assert kept(job.plots) == [], "the last run's figures are not this run's"
+
+
+def test_a_job_without_a_plots_folder_keeps_nothing(engine: Engine, tmp_path: Path) -> None:
+    job = plot_job(tmp_path, "residuals")
+    result = engine.run(Job(job.name, job.exercise, job.check, job.root))
+    assert result.status is Status.PASSED, result
+    assert result.plots == ()
+    assert kept(job.plots) == []
+
+
+def test_links_and_pipes_named_like_images_are_never_followed(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """x.png -> /etc/passwd, a link to a folder of images, a pipe named pipe.png: none is copied."""
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "secret.png").write_bytes(PNG)
+    job = plot_job(tmp_path, "links")
+    result = engine.run(job)
+    assert result.status is Status.PASSED, result
+    assert result.plots == ()
+    assert kept(job.plots) == []
+
+
+def test_at_most_eight_plots_are_kept_and_none_past_ten_megabytes(
+    engine: Engine, tmp_path: Path
+) -> None:
+    job = plot_job(tmp_path, "many")
+    result = engine.run(job)
+    assert result.status is Status.PASSED, result
+    names = [f"test_draws0-plot_{number:02}.png" for number in range(8)]
+    assert kept(job.plots) == names, "the first eight in order; a_big.png is skipped"
+    assert [Path(plot).name for plot in result.plots] == names
+    assert all(Path(plot).stat().st_size <= MAX_PLOT_BYTES for plot in result.plots)
+
+
+class RecordingEngine:
+    """An engine that judges nothing: it records the jobs it is given."""
+
+    def __init__(self) -> None:
+        self.jobs: list[Job] = []
+
+    def run(self, job: Job, on_check: object = None, cancel: object = None) -> RunResult:
+        self.jobs.append(job)
+        return RunResult(job.name, Status.PASSED)
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+def test_a_run_keeps_its_plots_in_the_course_state_folder_and_a_grade_keeps_none(
+    tiny_course: Path,
+) -> None:
+    app = App.open(tiny_course)
+    recorder = RecordingEngine()
+    app._engine = recorder
+    exercise = app.current()
+    app.run(exercise)
+    assert recorder.jobs[-1].plots == tiny_course.resolve() / ".mlings" / "plots" / exercise.name
+    app.run_graded([exercise], tiny_course / "exercises" / exercise.module, {}, jobs=1)
+    assert recorder.jobs[-1].plots is None

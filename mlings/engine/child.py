@@ -19,6 +19,7 @@ from mlings.engine import plugin
 
 OUTPUT_FILE = "output.txt"
 SCRATCH_DIR = "scratch"
+BASETEMP_DIR = "tmp"  # pytest's tmp_path folders, inside the run folder so their plots can be kept
 MAX_OUTPUT_FILE = 256 * 2**20  # bytes a run may write to any one file, prints included
 DISABLED_PLUGINS = (
     "cacheprovider",
@@ -39,7 +40,7 @@ class Request:
     exercise: str  # the learner's file
     check: str  # the hidden check file
     root: str  # the course root
-    run_dir: str  # a fresh folder for this run: output file and scratch working directory
+    run_dir: str  # a fresh folder for this run: output file, scratch working directory, tmp_path
     timeout: float
     memory_mb: int
     strict: bool = False  # warnings are errors (authors proving their own code warning-free)
@@ -66,6 +67,8 @@ def pytest_args(request: Request) -> list[str]:
         "mlings.engine.plugin",
         "--assert=plain",
         "--import-mode=importlib",
+        "--basetemp",
+        str(Path(request.run_dir) / BASETEMP_DIR),
         "-s",
     ]
     for name in DISABLED_PLUGINS:

@@ -76,6 +76,7 @@ class RunResult:
     output: Output = field(default_factory=Output)
     duration: float = 0.0
     running: str | None = None  # the check that was running when the run ended early
+    plots: tuple[str, ...] = ()  # absolute paths of the images the run drew, as kept
 
     @property
     def passed(self) -> bool:

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Protocol
 
 from mlings.engine.child import OUTPUT_FILE, Request
+from mlings.engine.plots import keep_plots
 from mlings.engine.results import CheckResult, Collector, Output, RunResult, Status, verdict
 
 DEFAULT_MEMORY_MB = 2048
@@ -48,6 +49,7 @@ class Job:
     memory_mb: int = DEFAULT_MEMORY_MB
     strict: bool = False  # warnings count as errors
     env: dict[str, str] = field(default_factory=dict)  # extra environment for the child
+    plots: Path | None = None  # emptied, then given the images the run drew; None keeps none
 
 
 class Engine(Protocol):
@@ -142,7 +144,8 @@ class _BaseEngine:
     ) -> RunResult:
         """Run a job's checks in a fresh child process and return the verdict.
 
-        Setting ``cancel`` ends the run early and raises ``Cancelled``.
+        Setting ``cancel`` ends the run early and raises ``Cancelled``. Images the run left in its
+        folder (its working directory, the checks' ``tmp_path``) are copied to ``job.plots``.
         """
         started = time.monotonic()
         original = _read_bytes(job.exercise)
@@ -167,6 +170,7 @@ class _BaseEngine:
                 memory_mb=job.memory_mb,
             )
             output = _read_output(run_dir)
+            plots = keep_plots(run_dir, job.plots) if job.plots is not None else ()
         finally:
             shutil.rmtree(run_dir, ignore_errors=True)
         if original is not None and not job.exercise.exists():
@@ -186,6 +190,7 @@ class _BaseEngine:
             output=output,
             duration=time.monotonic() - started,
             running=collector.running[1] if collector.running else None,
+            plots=plots,
         )
 
     def _supervise(

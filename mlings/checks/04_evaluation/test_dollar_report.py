@@ -2,8 +2,6 @@
 
 import functools
 import math
-import tempfile
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -177,10 +175,9 @@ def _same_points(xy: np.ndarray, x: np.ndarray, y: np.ndarray) -> bool:
 
 
 @pytest.fixture(scope="module")
-def folder():
-    """A fresh folder for the plots, removed afterwards."""
-    with tempfile.TemporaryDirectory(prefix="mlings-plots-") as name:
-        yield Path(name)
+def folder(tmp_path_factory):
+    """A fresh folder for the figures, in the run's own folder: mlings keeps what is drawn there."""
+    return tmp_path_factory.mktemp("plots")
 
 
 @pytest.fixture(scope="module")

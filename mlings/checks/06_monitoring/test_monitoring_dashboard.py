@@ -2,7 +2,6 @@
 
 import functools
 import itertools
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,10 +66,9 @@ def _weekly_b() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def folder():
-    """A fresh folder for the figures, removed afterwards."""
-    with tempfile.TemporaryDirectory(prefix="mlings-dashboard-") as name:
-        yield Path(name)
+def folder(tmp_path_factory):
+    """A fresh folder for the figures, in the run's own folder: mlings keeps what is drawn there."""
+    return tmp_path_factory.mktemp("dashboard")
 
 
 def _case(name: str, folder: Path) -> Case:
