@@ -622,6 +622,40 @@ def value_range(frame: Callable[[], pd.DataFrame], column: str, fmt: str) -> Cal
     return lambda: f"| {frame()[column].min():{fmt}} ... {frame()[column].max():{fmt}} |"
 
 
+def day(value: pd.Timestamp) -> str:
+    return value.strftime("%Y-%m-%d")
+
+
+def period(name: str) -> str:
+    dates = production(name)["sale_date"]
+    return f"{name}: {day(dates.min())} ... {day(dates.max())}"
+
+
+def batches() -> str:
+    stable, drifted = production("stable")["batch_id"], production("drifted")["batch_id"]
+    return f"`{stable.min()}` ... `{stable.max()}`, `{drifted.min()}` ... `{drifted.max()}`"
+
+
+def famous_cards() -> str:
+    catalog = cards().set_index("card_id")
+
+    def shown(card_id: str) -> str:
+        card = catalog.loc[card_id]
+        return f"{card['number']}/{card['printed_total']}"
+
+    return (
+        f"Blastoise {shown('base1-2')}, Charizard {shown('base1-4')} and Venusaur "
+        f"{shown('base1-15')}, Team Rocket's Dark Raichu {shown('base5-83')}"
+    )
+
+
+def pokemarket_launch() -> str:
+    sales = clean()
+    first = sales.loc[sales["platform"] == "PokéMarket", "sale_date"].min()
+    assert first >= pd.Timestamp("2019-06-01"), first
+    return "PokéMarket (from 2019-06-01)"
+
+
 def secret_rares() -> str:
     catalog = cards()
     secret = catalog[catalog["number"] > catalog["printed_total"]]
@@ -756,6 +790,36 @@ CLAIMS: list[tuple[Path, str, Callable[[], str]]] = [
     (CARD, "psa 10 share", psa10_share),
     (CARD, "looks like", looks_like),
     (CARD, "r2", lambda: f"an R² of {dollars()['r2_log']:.2f} on the log prices"),
+    (
+        CARD,
+        "release dates",
+        lambda: (
+            f"| {day(cards()['release_date'].min())} ... "
+            f"{day(cards()['release_date'].max())} | set releases"
+        ),
+    ),
+    (
+        CARD,
+        "sale dates",
+        lambda: (
+            f"`sale_date` | date | the day the sale completed; never before "
+            f"the card's release | {day(clean()['sale_date'].min())} ... "
+            f"{day(clean()['sale_date'].max())} |"
+        ),
+    ),
+    (
+        CARD,
+        "raw sale years",
+        lambda: (
+            f"see the planted problems | {raw_dates().dt.year.min():.0f} ... "
+            f"{raw_dates().dt.year.max():.0f} |"
+        ),
+    ),
+    (CARD, "stable period", lambda: period("stable")),
+    (CARD, "drifted period", lambda: period("drifted")),
+    (CARD, "batches", batches),
+    (CARD, "famous cards", famous_cards),
+    (CARD, "pokemarket launch", pokemarket_launch),
 ]
 
 
