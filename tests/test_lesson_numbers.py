@@ -481,6 +481,14 @@ def residual_signs() -> str:
     return f"the residuals are {above} above $100 and {below} below"
 
 
+def relative_range() -> str:
+    bands = dollars()["bands"].values()
+    mdape = [band["mdape"] for band in bands]
+    climbs = all(a["mae"] < b["mae"] for a, b in zip(list(bands), list(bands)[1:], strict=False))
+    assert climbs, "the lesson says the dollar error climbs band after band"
+    return f"between {pct(min(mdape))} and {pct(max(mdape))} of the price"
+
+
 def log_mae_meaning() -> str:
     value = round(dollars()["log_mae"], 2)
     return (
@@ -719,6 +727,7 @@ CLAIMS: list[tuple[Path, str, Callable[[], str]]] = [
         ),
     ),
     (L3, "gap in days", gap_days),
+    (L3, "lowest price", lambda: f"clean prices are never below {usd(clean()['price_usd'].min())}"),
     (L3, "curve train", lambda: curve_line(0)),
     (L3, "curve val", lambda: curve_line(1)),
     (L3, "curve best", best_depth),
@@ -737,6 +746,7 @@ CLAIMS: list[tuple[Path, str, Callable[[], str]]] = [
         ),
     ),
     (L4, "residual signs", residual_signs),
+    (L4, "relative range", relative_range),
     (
         L4,
         "bootstrap MAEs",
