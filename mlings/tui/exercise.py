@@ -44,7 +44,7 @@ class View:
 
     @property
     def plots(self) -> tuple[str, ...]:
-        return getattr(self.result, "plots", ()) if self.result is not None else ()
+        return self.result.plots if self.result is not None else ()
 
 
 KEYS = (  # key, label, action, shown only when
