@@ -6,6 +6,7 @@ checklist, the first failure, the progress bar and the key line are always in si
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -93,12 +94,15 @@ class ExerciseScreen(Screen[None]):
     BINDINGS = [  # noqa: RUF012 (Textual's own declaration style)
         Binding(key, action, label, show=False) for key, label, action, _ in KEYS
     ]
+    AUTO_FOCUS = None  # keys go to the screen; nothing here takes focus (f folds the hints)
 
     def __init__(self, app: App, view: View, manual: bool) -> None:
         super().__init__()
         self.course_app = app
         self.view = view
         self.manual = manual
+        self.ready = False  # the panes exist once mounted; nothing is drawn before
+        self.drawn: dict[str, object] = {}  # what each pane shows, to skip redrawing it
 
     @property
     def watch(self) -> WatchApp:
@@ -120,6 +124,7 @@ class ExerciseScreen(Screen[None]):
         yield Static(id="keys")
 
     def on_mount(self) -> None:
+        self.ready = True
         self.refresh_view()
 
     def press(self, key: str | None) -> None:
@@ -164,33 +169,47 @@ class ExerciseScreen(Screen[None]):
 
     # --- drawing ------------------------------------------------------------------------------
     def refresh_view(self) -> None:
-        """Redraw every pane from the view."""
-        if not self.is_mounted:
+        """Redraw the panes whose content changed (a run streams many small changes)."""
+        if not self.ready:
             return
         view, app = self.view, self.course_app
         exercise, root = view.exercise, app.course.root
-        self.query_one("#title", Static).update(self._title())
-        checks: list[CheckResult] = list(view.live if view.running else ())
         result = None if view.running else view.result
-        checklist: RenderableType = Text("")
-        if result is not None:
-            checklist = Group(*render.checks_part(result))
-        elif checks:
-            checklist = render.checklist(checks)
-        self.query_one("#checklist", Static).update(checklist)
-        self.query_one("#checks").display = bool(
-            checks or (result is not None and (result.checks or result.running))
-        )
-        self.query_one("#failure-text", Static).update(self._failure(result, root))
-        self._hints(exercise)
-        notes = Text("\n").join(Text(note, style="bold") for note in view.notes)
-        self.query_one("#notes", Static).update(notes)
-        self.query_one("#notes").display = bool(view.notes)
-        self.query_one("#status", Static).update(self._status())
         level = app.progress.hints.get(exercise.name, 0)
-        self.query_one("#keys", Static).update(key_line(view, level))
-        if result is not None and not result.passed:
+        self._set("#title", (exercise, view.running, result), self._title)
+        self._set("#checklist", (exercise, len(view.live), result), self._checklist)
+        self._set("#failure-text", (exercise, result), lambda: self._failure(result, root))
+        if self._changed("hints", (exercise, level, view.hints_open)):
+            self._hints(exercise, level)
+        notes = tuple(view.notes)
+        self._set("#notes", notes, lambda: Text("\n").join(Text(n, style="bold") for n in notes))
+        self.query_one("#notes").display = bool(notes)
+        done = len(app.progress.done)
+        self._set("#status", (exercise, done, self.size.width), self._status)
+        self._set("#keys", (view.passed, level > 0, view.plots), lambda: key_line(view, level))
+        if result is not None and not result.passed and self._changed("scrolled", result):
             self._show_first_failure(result)
+
+    def _changed(self, part: str, key: object) -> bool:
+        """Whether ``part`` must be drawn again: what it shows differs from last time."""
+        if self.drawn.get(part) == key:
+            return False
+        self.drawn[part] = key
+        return True
+
+    def _set(self, selector: str, key: object, content: Callable[[], RenderableType]) -> None:
+        if self._changed(selector, key):
+            self.query_one(selector, Static).update(content())
+
+    def _checklist(self) -> RenderableType:
+        view = self.view
+        pane = self.query_one("#checks")
+        if view.running:
+            pane.display = bool(view.live)
+            return render.checklist(view.live)
+        result = view.result
+        pane.display = result is not None and bool(result.checks or result.running)
+        return Group(*render.checks_part(result)) if result is not None else Text("")
 
     def _title(self) -> Text:
         view = self.view
@@ -225,10 +244,12 @@ class ExerciseScreen(Screen[None]):
                 parts.append(output)
         return Group(*parts)
 
-    def _hints(self, exercise: Exercise) -> None:
-        level = self.course_app.progress.hints.get(exercise.name, 0)
+    def _hints(self, exercise: Exercise, level: int) -> None:
         hints = self.query_one("#hints", Collapsible)
         hints.display = level > 0
+        for part in hints.query("*"):  # keys belong to the screen: the title takes no focus
+            part.can_focus = False
+        self.set_focus(None)
         if not level:
             return
         hints.title = f"Hints {level} of {len(exercise.hints)}  (f folds, h shows the next)"
