@@ -93,6 +93,7 @@ class WatchApp(TextualApp[None]):
 
     def __init__(self, app: App, manual: bool = False) -> None:
         super().__init__()
+        self.theme = "ansi-dark"  # the terminal's own colours, and far less to send per frame
         self.course_app = app
         self.manual = manual
         self.view = View(app.current())
