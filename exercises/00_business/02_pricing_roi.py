@@ -16,10 +16,14 @@ POKEMARKET holds the numbers your team agreed on. Write:
                   (a float, not rounded); math.inf if the project never pays back;
 - roi:            return on investment over a horizon of `months`:
                   (total value - total cost) / total cost, where total cost is the build cost
-                  plus `months` of running cost.
+                  plus `months` of running cost;
+- max_share_worsened: the quality bar. The largest share of badly wrong suggestions at which
+                  the project still breaks even (roi >= 0) over `months`, everything else as in
+                  `case`; None when even a model with no badly wrong suggestion would not.
 
-Done when: the numbers are right for PokéMarket, and they move the right way when running
-costs or the cost of wrong prices change (a model that does more harm than good never pays back).
+Done when: the numbers are right for PokéMarket, they move the right way when running costs or
+the cost of wrong prices change (a model that does more harm than good never pays back), and
+you can tell the team how many badly wrong suggestions the business case can afford.
 
 Stuck? Run `mlings hint`.
 """
@@ -78,8 +82,16 @@ def roi(case: PricingCase, months: int) -> float:
     raise NotImplementedError("roi: (total value - total cost) / total cost")
 
 
+def max_share_worsened(case: PricingCase, months: int) -> float | None:
+    """The largest share_worsened with roi(case, months) >= 0; None if no share is low enough."""
+    # TODO: write roi(case, months) >= 0 out with share_worsened as the unknown, and solve.
+    raise NotImplementedError("max_share_worsened: the share_worsened at which roi is exactly 0")
+
+
 if __name__ == "__main__":
     months = payback_months(POKEMARKET)
     print(f"value per month: ${monthly_value(POKEMARKET):,.0f}")
     print("payback:", "never" if math.isinf(months) else f"{months:.1f} months")
     print(f"ROI after two years: {roi(POKEMARKET, 24):.0%}")
+    bar = max_share_worsened(POKEMARKET, 24)
+    print("break even in two years:", "never" if bar is None else f"up to {bar:.2%} badly wrong")

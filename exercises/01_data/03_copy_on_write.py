@@ -10,13 +10,24 @@ copy and never the frame you meant. `df["col"][mask] = value` at least warns (a
 ChainedAssignmentError); a column kept in a variable, a filtered subset or an `iterrows()` row
 are changed in silence.
 
-Fix tidy_sales so that each of its four rules writes into `tidy`, the frame it returns, in one
-step: `tidy.loc[mask, "col"] = value`, or assign a whole new column (`tidy["col"] = ...`).
-Keep the rules as they are: blank (NaN), never drop a row, and leave the caller's `sales`
-unchanged.
+Nobody noticed because nothing counted what the step did. So the team also wants a receipt for
+every cleaning step: how many cells of each column it changed. A rule that reports 0 changes on
+data known to be dirty is a rule that silently does nothing.
+
+Write:
+
+- tidy_sales:    fixed, so that each of its four rules writes into the frame it returns. Keep
+                 the rules as they are: blank (NaN), never drop or reorder a row, change
+                 nothing else, and leave the caller's `sales` unchanged;
+- changed_cells: for two frames with the same rows and columns (a step's input and output),
+                 the number of cells that differ in each column, as {column: count} with every
+                 column of `before`, in its order (0 where nothing changed). A value missing in
+                 both is not a change; a value that became missing, or a missing value that was
+                 filled, is one.
 
 Done when: negative prices and PSA grades outside PSA_GRADES are NaN, rarity names carry no
-surrounding spaces, a missing platform reads "unknown", and nothing else has changed.
+surrounding spaces, a missing platform reads "unknown", nothing else has changed, and
+changed_cells counts exactly the cells a step changed.
 
 Stuck? Run `mlings hint`.
 """
@@ -52,3 +63,21 @@ def tidy_sales(sales: pd.DataFrame) -> pd.DataFrame:
     no_platform["platform"] = "unknown"
 
     return tidy
+
+
+def changed_cells(before: pd.DataFrame, after: pd.DataFrame) -> dict[str, int]:
+    """How many cells of each column differ between before and after: {column: count}, every
+    column of before in order. Missing in both is not a change."""
+    # TODO: compare cell by cell. What does NaN == NaN give?
+    raise NotImplementedError("changed_cells: count the cells that differ, column by column")
+
+
+if __name__ == "__main__":
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parents[2] / "data"
+    sales = pd.read_csv(data / "sales_clean.csv", parse_dates=["sale_date"])
+    sales.loc[sales.index[::97], "price_usd"] *= -1  # a few refunds logged as sales
+    sales.loc[sales.index[::89], "rarity"] += " "  # and stray spaces
+    for column, count in changed_cells(sales, tidy_sales(sales)).items():
+        print(f"{column:>12}: {count:,} cells changed")

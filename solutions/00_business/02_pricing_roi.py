@@ -16,10 +16,14 @@ POKEMARKET holds the numbers your team agreed on. Write:
                   (a float, not rounded); math.inf if the project never pays back;
 - roi:            return on investment over a horizon of `months`:
                   (total value - total cost) / total cost, where total cost is the build cost
-                  plus `months` of running cost.
+                  plus `months` of running cost;
+- max_share_worsened: the quality bar. The largest share of badly wrong suggestions at which
+                  the project still breaks even (roi >= 0) over `months`, everything else as in
+                  `case`; None when even a model with no badly wrong suggestion would not.
 
-Done when: the numbers are right for PokéMarket, and they move the right way when running
-costs or the cost of wrong prices change (a model that does more harm than good never pays back).
+Done when: the numbers are right for PokéMarket, they move the right way when running costs or
+the cost of wrong prices change (a model that does more harm than good never pays back), and
+you can tell the team how many badly wrong suggestions the business case can afford.
 
 Stuck? Run `mlings hint`.
 """
@@ -81,8 +85,23 @@ def roi(case: PricingCase, months: int) -> float:
     return (total_value - total_cost) / total_cost
 
 
+def max_share_worsened(case: PricingCase, months: int) -> float | None:
+    """The largest share_worsened with roi(case, months) >= 0; None if no share is low enough."""
+    # ROI >= 0 when months x value >= build + months x running, i.e. when each month's value
+    # covers the running cost and its share of the build cost.
+    needed_per_listing = (
+        case.build_cost_usd / months + case.run_cost_per_month_usd
+    ) / case.listings_per_month
+    room = case.share_improved * case.gain_per_improved_usd - needed_per_listing
+    if room < 0:
+        return None
+    return room / case.loss_per_worsened_usd
+
+
 if __name__ == "__main__":
     months = payback_months(POKEMARKET)
     print(f"value per month: ${monthly_value(POKEMARKET):,.0f}")
     print("payback:", "never" if math.isinf(months) else f"{months:.1f} months")
     print(f"ROI after two years: {roi(POKEMARKET, 24):.0%}")
+    bar = max_share_worsened(POKEMARKET, 24)
+    print("break even in two years:", "never" if bar is None else f"up to {bar:.2%} badly wrong")

@@ -12,20 +12,33 @@ p * C_FN, is larger than the expected cost of flagging it, (1 - p) * C_FP. Seen 
 side, a flag pays for itself when its precision is at least the break-even precision: the share
 of true scams among flags at which the refunds it saves equal the reviews it wastes.
 
+The formula trusts the probabilities. Next quarter a new model arrives whose scores rank
+listings well but are not calibrated (a score of 0.3 is not a 30% chance), so its threshold has
+to be chosen from labelled listings instead: try the thresholds that can make a difference and
+keep the cheapest.
+
 Write:
 
-- cost_optimal_threshold: the probability above which flagging is cheaper than not flagging;
+- cost_optimal_threshold: the probability at which flagging and not flagging cost the same,
+                          for any pair of costs;
 - break_even_precision:   the precision at which a flag exactly pays for its false alarms;
-- flag_listings:          which listings to flag (p at or above the threshold), as booleans;
-- total_cost:             what flagging at a given threshold costs on labelled listings:
-                          false alarms * C_FP + missed scams * C_FN.
+- flag_listings:          which listings to flag at the cost-optimal threshold, as one boolean
+                          per listing; a probability exactly at the threshold is flagged;
+- total_cost:             what flagging every listing with a score at or above `threshold`
+                          costs on labelled listings: false alarms * C_FP + missed scams * C_FN;
+- best_threshold:         for uncalibrated scores, the threshold with the lowest total_cost on
+                          labelled listings. The candidates are the scores themselves (flag that
+                          score and every higher one) and math.inf (flag nothing). On a tie,
+                          return the highest of the cheapest thresholds (fewer flags).
 
-Done when: $5 and $20 give a threshold of 0.2 (not 0.8), and flagging at it costs less than
-the 0.5 default.
+Done when: the threshold follows the costs (the PokéMarket pair does not give 0.5), flags and
+costs treat a score at the threshold as flagged, and best_threshold finds the cheapest
+threshold on scores of any scale.
 
 Stuck? Run `mlings hint`.
 """
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -66,6 +79,17 @@ def total_cost(
     return float(false_alarms * cost_fp + missed_scams * cost_fn)
 
 
+def best_threshold(
+    scores: Sequence[float], is_scam: Sequence[bool], cost_fp: float, cost_fn: float
+) -> float:
+    """The cheapest threshold on labelled listings: one of the scores, or math.inf to flag
+    nothing; the highest of the cheapest on a tie."""
+    # Highest first, so that the first of equally cheap thresholds is the highest.
+    candidates = [math.inf, *np.unique(np.asarray(scores, dtype=float))[::-1]]
+    costs = [total_cost(scores, is_scam, t, cost_fp, cost_fn) for t in candidates]
+    return float(candidates[int(np.argmin(costs))])
+
+
 if __name__ == "__main__":
     threshold = cost_optimal_threshold(COST_FALSE_ALARM_USD, COST_MISSED_SCAM_USD)
     print(f"flag at p >= {threshold:.2f}")
@@ -74,3 +98,7 @@ if __name__ == "__main__":
     y = rng.random(10_000) < p
     for t in (threshold, 0.5):
         print(f"threshold {t:.2f}: ${total_cost(p, y, t, 5.0, 20.0):,.0f}")
+    scores = p**3  # the new model: same ranking, uncalibrated scores
+    best = best_threshold(scores, y, 5.0, 20.0)
+    for label, t in (("formula", threshold), ("from labels", best)):
+        print(f"new model, {label} threshold {t:.4f}: ${total_cost(scores, y, t, 5.0, 20.0):,.0f}")

@@ -1,11 +1,13 @@
 """Checks for 00_business/04_decision_threshold: cost-optimal threshold, break-even precision."""
 
+import math
+
 import numpy as np
 import pytest
 
 
 def test_threshold_for_pokemarket(exercise):
-    """a $5 false alarm and a $20 missed scam give 0.2 (rejects swapped costs, which give 0.8)"""
+    """a $5 false alarm and a $20 missed scam give their break-even point (rejects swapped costs)"""
     got = exercise.cost_optimal_threshold(5.0, 20.0)
     message = f"cost_optimal_threshold(cost_fp=5, cost_fn=20) gave {got!r}; expected 0.2."
     if got == pytest.approx(0.8):
@@ -22,7 +24,7 @@ def test_threshold_for_pokemarket(exercise):
 
 
 def test_threshold_for_any_costs(exercise):
-    """works for any costs: equal costs give 0.5, a cheap false alarm a low threshold"""
+    """works for any pair of costs: equal, a dear false alarm, a cheap false alarm"""
     for cost_fp, cost_fn, expected in ((20.0, 5.0, 0.8), (1.0, 1.0, 0.5), (1.0, 99.0, 0.01)):
         got = exercise.cost_optimal_threshold(cost_fp, cost_fn)
         assert got == pytest.approx(expected), (
@@ -32,7 +34,7 @@ def test_threshold_for_any_costs(exercise):
 
 
 def test_break_even_precision(exercise):
-    """break-even precision: a flag pays for its false alarms from 20% precision"""
+    """break-even precision: at it, a flag saves exactly what its false alarms cost"""
     got = exercise.break_even_precision(5.0, 20.0)
     assert got == pytest.approx(0.2), (
         f"break_even_precision(cost_fp=5, cost_fn=20) gave {got!r}; expected 0.2: at 20% "
@@ -65,8 +67,20 @@ def test_flags_at_or_above_threshold(exercise):
     )
 
 
+def test_flags_a_probability_exactly_at_the_threshold(exercise):
+    """flags a probability exactly at the threshold (rejects p > threshold)"""
+    # 1 / (1 + 3) and 3 / (3 + 1) are exact in floating point, however the formula is written.
+    for cost_fp, cost_fn, at in ((1.0, 3.0, 0.25), (3.0, 1.0, 0.75)):
+        got = [bool(flag) for flag in exercise.flag_listings([at, at - 0.01], cost_fp, cost_fn)]
+        assert got == [True, False], (
+            f"flag_listings([{at}, {at - 0.01:.2f}], cost_fp={cost_fp:g}, cost_fn={cost_fn:g}) "
+            f"gave {got}; expected [True, False]. The threshold is {at}, and a listing whose "
+            "probability is exactly at the threshold is flagged (at or above, not only above)."
+        )
+
+
 def test_flags_a_thirty_percent_scam(exercise):
-    """flags a 30% scam chance when a miss costs 4x a false alarm (rejects swapped costs)"""
+    """flags a listing whose expected refund outweighs its review cost (rejects swapped costs)"""
     got = [bool(flag) for flag in exercise.flag_listings([0.3, 0.1, 0.9], 5.0, 20.0)]
     assert got == [True, False, True], (
         f"flag_listings([0.3, 0.1, 0.9], cost_fp=5, cost_fn=20) gave {got}; expected "
@@ -110,6 +124,17 @@ def test_total_cost(exercise):
     )
 
 
+def test_total_cost_flags_a_score_at_the_threshold(exercise):
+    """total_cost flags a score exactly at the threshold (rejects p > threshold)"""
+    got = exercise.total_cost([0.4, 0.4, 0.7], [True, False, False], 0.4, 5.0, 20.0)
+    assert got == pytest.approx(10.0), (
+        f"total_cost([0.4, 0.4, 0.7], is_scam=[True, False, False], threshold=0.4, cost_fp=5, "
+        f"cost_fn=20) gave {got!r}; expected 10: all three scores are at or above 0.4, so all "
+        "three are flagged, which makes two false alarms at $5 and no missed scam. A score "
+        "exactly at the threshold is flagged."
+    )
+
+
 def test_optimal_threshold_beats_defaults(exercise):
     """on calibrated scores, the cost-optimal threshold costs less than 0.5 and the swapped 0.8"""
     rng = np.random.default_rng(11)
@@ -121,4 +146,90 @@ def test_optimal_threshold_beats_defaults(exercise):
         f"On 20,000 calibrated scores, flagging at your threshold {best!r} cost "
         f"${costs[best]:,.0f}, at 0.5 ${costs[0.5]:,.0f} and at 0.8 ${costs[0.8]:,.0f}; the "
         "cost-optimal threshold should be the cheapest of the three."
+    )
+
+
+def _cheapest(scores, is_scam, cost_fp, cost_fn):
+    """Reference: the lowest total cost over every candidate, and the highest threshold at it."""
+    scores, is_scam = np.asarray(scores, dtype=float), np.asarray(is_scam, dtype=bool)
+    candidates = np.append(np.unique(scores), np.inf)
+    flagged = scores[None, :] >= candidates[:, None]
+    costs = (flagged & ~is_scam).sum(axis=1) * cost_fp + (~flagged & is_scam).sum(axis=1) * cost_fn
+    best = costs.min()
+    return float(best), float(candidates[costs == best].max())
+
+
+def _best(exercise, scores, is_scam, cost_fp, cost_fn):
+    got = exercise.best_threshold(scores, is_scam, cost_fp, cost_fn)
+    assert isinstance(got, (int, float, np.floating)), (
+        f"best_threshold returned {type(got).__name__}; return the threshold as a number."
+    )
+    return float(got)
+
+
+def _cost(scores, is_scam, threshold, cost_fp, cost_fn):
+    flagged = np.asarray(scores, dtype=float) >= threshold
+    is_scam = np.asarray(is_scam, dtype=bool)
+    return float((flagged & ~is_scam).sum() * cost_fp + (~flagged & is_scam).sum() * cost_fn)
+
+
+def test_best_threshold_on_a_small_case(exercise):
+    """best_threshold returns the cheapest of the scores on a small labelled case"""
+    scores = [0.9, 0.12, 0.35, 0.08, 0.6, 0.2, 0.05]
+    is_scam = [True, False, True, False, False, True, False]
+    got = _best(exercise, scores, is_scam, 5.0, 20.0)
+    assert got == pytest.approx(0.2), (
+        f"best_threshold on 7 listings (scores {scores}, scams at 0.9, 0.35 and 0.2) with "
+        f"cost_fp=5 and cost_fn=20 gave {got!r}; the cheapest threshold is one of the scores: "
+        "flagging from 0.2 up catches all three scams for one false alarm ($5). Price every "
+        "score as a threshold, with total_cost, and keep the cheapest."
+    )
+
+
+def test_best_threshold_on_uncalibrated_scores(exercise):
+    """best_threshold finds the cheapest threshold on scores of another scale (rejects a grid)"""
+    for seed in (3, 4):
+        rng = np.random.default_rng(seed)
+        probability = rng.beta(0.5, 4.0, size=500)
+        is_scam = rng.random(probability.size) < probability
+        scores = probability**3  # the same ranking, squashed towards 0
+        for cost_fp, cost_fn in ((5.0, 20.0), (8.0, 2.0)):
+            lowest, _ = _cheapest(scores, is_scam, cost_fp, cost_fn)
+            got = _best(exercise, scores, is_scam, cost_fp, cost_fn)
+            cost = _cost(scores, is_scam, got, cost_fp, cost_fn)
+            assert cost == pytest.approx(lowest), (
+                f"On 500 uncalibrated scores (seed {seed}, cost_fp={cost_fp:g}, "
+                f"cost_fn={cost_fn:g}), flagging from your threshold {got:.6g} costs "
+                f"${cost:,.2f}, but the cheapest threshold costs ${lowest:,.2f}. The scores are "
+                "not probabilities, so neither the formula nor a fixed grid of thresholds finds "
+                "it: the flags only change at the scores themselves, so try each of them."
+            )
+
+
+def test_best_threshold_can_flag_nothing(exercise):
+    """best_threshold returns math.inf when flagging nothing is cheapest"""
+    scores = [0.9, 0.7, 0.4, 0.2]
+    is_scam = [False, False, True, False]
+    got = _best(exercise, scores, is_scam, 10.0, 5.0)
+    assert math.isinf(got) and got > 0, (
+        f"best_threshold(scores {scores}, one scam at 0.4, cost_fp=10, cost_fn=5) gave {got!r}; "
+        "expected math.inf. Any threshold that catches the scam also raises at least two false "
+        "alarms ($20 against a $5 miss): here the cheapest choice is to flag nothing."
+    )
+
+
+def test_best_threshold_breaks_ties_high(exercise):
+    """best_threshold returns the highest of equally cheap thresholds (fewer flags)"""
+    # From 0.9: one missed scam; from 0.5: one false alarm. At $10 each, both cost $10.
+    scores = [0.9, 0.7, 0.5, 0.2]
+    is_scam = [True, False, True, False]
+    costs = {t: _cost(scores, is_scam, t, 10.0, 10.0) for t in (math.inf, 0.9, 0.7, 0.5, 0.2)}
+    lowest, highest = _cheapest(scores, is_scam, 10.0, 10.0)
+    got = _best(exercise, scores, is_scam, 10.0, 10.0)
+    table = ", ".join(f"{t:g}: ${c:,.0f}" for t, c in costs.items())
+    assert got == pytest.approx(highest), (
+        f"best_threshold(scores {scores}, scams at 0.9 and 0.5, cost_fp=10, cost_fn=10) gave "
+        f"{got!r}; "
+        f"the thresholds cost {table}. Several are equally cheap (${lowest:,.0f}); return the "
+        "highest of them, which flags the fewest listings."
     )

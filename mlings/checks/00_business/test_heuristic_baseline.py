@@ -81,6 +81,11 @@ def test_splits_by_date(exercise):
     assert set(earlier["listing_id"]) | set(later["listing_id"]) == set(sales["listing_id"]), (
         "split_by_date lost or duplicated some sales."
     )
+    for name, part in (("earlier", earlier), ("later", later)):
+        assert list(part.columns) == list(sales.columns), (
+            f"split_by_date's {name} part has the columns {list(part.columns)}; a split keeps "
+            f"every column of the sales ({list(sales.columns)}): later steps need them."
+        )
 
 
 def test_fits_median_per_rarity(exercise):

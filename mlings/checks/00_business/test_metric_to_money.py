@@ -45,7 +45,7 @@ def test_dollar_mae_back_transforms_each_value(exercise):
 
 
 def test_monthly_error_cost(exercise):
-    """turns a $4 MAE on 50,000 listings at $0.08 per dollar off into $16,000 a month"""
+    """turns an MAE into dollars a month, for the listings and cost per dollar it is given"""
     got = exercise.monthly_error_cost(4.0, 50_000, 0.08)
     assert got == pytest.approx(16_000), (
         f"monthly_error_cost(4.0, 50_000, 0.08) gave {got!r}; expected 16000: on average $4 off "
@@ -78,7 +78,7 @@ def test_ranks_models_by_dollars(exercise):
 
 
 def test_fraud_flag_value(exercise):
-    """values a fraud flag: losses prevented on caught scams minus false alarms ($18,000)"""
+    """values a fraud flag: losses prevented on caught scams minus what false alarms cost"""
     got = exercise.fraud_flag_value(0.4, 0.8, 200, 150.0, 25.0)
     assert got == pytest.approx(18_000), (
         f"fraud_flag_value(precision=0.4, recall=0.8, ...) gave {got!r}; expected 18000: 160 of "
@@ -90,6 +90,13 @@ def test_fraud_flag_value(exercise):
         f"fraud_flag_value(precision=0.8, recall=0.5, ...) gave {got!r}; expected 14375: 100 "
         "scams caught save $15,000; 100 catches at 80% precision means 125 flags, so 25 false "
         "alarms costing $625."
+    )
+    got = exercise.fraud_flag_value(0.5, 0.6, 1_000, 60.0, 10.0)
+    assert got == pytest.approx(30_000), (
+        f"fraud_flag_value(precision=0.5, recall=0.6, scams_per_month=1,000, "
+        f"loss_per_scam_usd=60, cost_per_false_alarm_usd=10) gave {got!r}; expected 30000: 600 "
+        "scams caught save $36,000, and 1,200 flags mean 600 false alarms costing $6,000. Use "
+        "every argument the function is given, not the module's constants."
     )
 
 

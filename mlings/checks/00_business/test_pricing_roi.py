@@ -25,7 +25,7 @@ def _never(value):
 
 
 def test_monthly_value(exercise):
-    """computes the monthly value of suggested prices for PokéMarket ($8,000)"""
+    """computes the monthly value of suggested prices for PokéMarket"""
     value = exercise.monthly_value(_case(exercise))
     message = f"monthly_value gave {value!r} for the PokéMarket numbers; expected 8000"
     if value == pytest.approx(18_000):
@@ -58,7 +58,7 @@ def test_monthly_net_counts_running_cost(exercise):
 
 
 def test_payback_and_roi(exercise):
-    """pays back in 12 months and earns about 45% ROI over two years"""
+    """computes the payback and the one- and two-year ROI for PokéMarket"""
     case = _case(exercise)
     months = exercise.payback_months(case)
     assert months == pytest.approx(12.0), (
@@ -136,3 +136,68 @@ def test_harmful_model_never_pays_back(exercise):
     )
     ratio = exercise.roi(case, 24)
     assert ratio < 0, f"A model that loses money has a negative ROI; roi gave {ratio!r}."
+
+
+def _bar(exercise, case, months):
+    got = exercise.max_share_worsened(case, months)
+    assert got is None or isinstance(got, (int, float)), (
+        f"max_share_worsened returned {type(got).__name__}; return a share (a float such as "
+        "0.05 for 5%) or None."
+    )
+    return got
+
+
+def _share_at_break_even(case, months):
+    """Reference: the share_worsened at which roi(case, months) is exactly 0."""
+    needed = (case["build_cost_usd"] / months + case["run_cost_per_month_usd"]) / case[
+        "listings_per_month"
+    ]
+    room = case["share_improved"] * case["gain_per_improved_usd"] - needed
+    return None if room < 0 else room / case["loss_per_worsened_usd"]
+
+
+def test_max_share_worsened_for_pokemarket(exercise):
+    """finds the share of badly wrong suggestions at which two years just break even"""
+    got = _bar(exercise, _case(exercise), 24)
+    want = _share_at_break_even(POKEMARKET, 24)
+    assert got is not None and got == pytest.approx(want, abs=1e-6), (
+        f"max_share_worsened(PokéMarket, 24) gave {got!r}. At the share you want, roi over 24 "
+        "months is exactly 0: 24 months of value must cover the build cost and 24 months of "
+        "running. Write that equation with share_worsened as the unknown and solve it."
+    )
+    at_bar = exercise.roi(_case(exercise, share_worsened=got), 24)
+    assert at_bar == pytest.approx(0.0, abs=1e-6), (
+        f"With share_worsened = {got:.4f}, your own roi(case, 24) gives {at_bar:+.4f}; at the "
+        "largest affordable share it should be 0 (break even)."
+    )
+
+
+def test_max_share_worsened_follows_the_horizon_and_costs(exercise):
+    """the quality bar follows the horizon, the build and the running cost it is given"""
+    for months, changes in (
+        (12, {}),
+        (36, {}),
+        (24, {"run_cost_per_month_usd": 5_000}),
+        (24, {"build_cost_usd": 120_000}),
+        (18, {"loss_per_worsened_usd": 10.0, "listings_per_month": 80_000}),
+    ):
+        got = _bar(exercise, _case(exercise, **changes), months)
+        want = _share_at_break_even({**POKEMARKET, **changes}, months)
+        described = ", ".join(f"{k}={v:,}" for k, v in changes.items()) or "the PokéMarket case"
+        assert got is not None and got == pytest.approx(want, abs=1e-6), (
+            f"max_share_worsened over {months} months with {described} gave {got!r}; expected "
+            f"{want:.4f} (the share at which roi over {months} months is exactly 0). A longer "
+            "horizon spreads the build cost over more months; every cost in the case counts."
+        )
+
+
+def test_max_share_worsened_none_when_no_share_is_low_enough(exercise):
+    """returns None when even a model with no badly wrong suggestion cannot break even"""
+    for months, changes in ((24, {"run_cost_per_month_usd": 20_000}), (3, {})):
+        got = _bar(exercise, _case(exercise, **changes), months)
+        best = exercise.roi(_case(exercise, **changes, share_worsened=0.0), months)
+        assert got is None, (
+            f"max_share_worsened over {months} months gave {got!r}, but even with no badly wrong "
+            f"suggestion at all the ROI is {best:+.1%}: no share is low enough. Return None "
+            "(a negative share is not a quality bar anyone can meet)."
+        )

@@ -144,3 +144,92 @@ def test_nothing_else_changed(exercise, course_root):
             f"tidy_sales changed {column} in {(~same).sum()} rows where none of the four rules "
             f"applies, such as {want[~same].iloc[0]!r} -> {have[~same].iloc[0]!r}."
         )
+
+
+def _reference_tidy(sales: pd.DataFrame) -> pd.DataFrame:
+    """The four rules, written so that they work: the input for changed_cells' checks."""
+    impossible = sales["psa_grade"].notna() & ~sales["psa_grade"].isin(PSA_GRADES)
+    return sales.assign(
+        price_usd=sales["price_usd"].mask(sales["price_usd"] < 0),
+        psa_grade=sales["psa_grade"].mask(impossible),
+        rarity=sales["rarity"].str.strip(),
+        platform=sales["platform"].fillna("unknown"),
+    )
+
+
+def _changes(exercise, before, after) -> dict:
+    got = exercise.changed_cells(before.copy(), after.copy())
+    if isinstance(got, pd.Series):
+        got = got.to_dict()
+    assert isinstance(got, dict), (
+        f"changed_cells returned {type(got).__name__}; return a dict {{column: count}}."
+    )
+    return {column: int(count) for column, count in got.items()}
+
+
+def test_changed_cells_counts_each_rule(exercise, course_root):
+    """changed_cells counts the cells each rule changed (rejects counting NaN vs NaN as a change)"""
+    sales = _sales(str(course_root))
+    tidy = _reference_tidy(sales)
+    got = _changes(exercise, sales, tidy)
+    want = {
+        "price_usd": int((sales["price_usd"] < 0).sum()),
+        "psa_grade": int((sales["psa_grade"].notna() & ~sales["psa_grade"].isin(PSA_GRADES)).sum()),
+        "rarity": int(
+            (sales["rarity"].notna() & sales["rarity"].ne(sales["rarity"].str.strip())).sum()
+        ),
+        "platform": int(sales["platform"].isna().sum()),
+    }
+    for column, count in want.items():
+        assert got.get(column) == count, (
+            f"On the sales before and after the four rules, changed_cells gave {column}: "
+            f"{got.get(column)!r}; {count} cells of it changed. "
+            + (
+                f"{column} has {sales[column].isna().sum()} values missing before and after: "
+                "NaN == NaN is False, so a plain comparison counts them as changed. A cell "
+                "missing on both sides has not changed."
+                if got.get(column, 0) > count
+                else "Count every cell whose value differs, including a value that became "
+                "missing (NaN) or a missing value that was filled."
+            )
+        )
+    untouched = {c: n for c, n in got.items() if c not in want and n}
+    assert not untouched, (
+        f"changed_cells reported changes in {untouched}, columns no rule touches (only "
+        f"{', '.join(want)} change). Are cells missing on both sides counted as changed?"
+    )
+
+
+def test_changed_cells_lists_every_column_in_order(exercise, course_root):
+    """changed_cells has every column of before, in order, 0 where nothing changed"""
+    sales = _sales(str(course_root))
+    got = _changes(exercise, sales, _reference_tidy(sales))
+    assert list(got) == list(sales.columns), (
+        f"changed_cells gave the columns {list(got)}; expected every column of before, in its "
+        f"order: {list(sales.columns)}. A column with no change is reported as 0: that 0 is "
+        "how a rule that silently does nothing shows up."
+    )
+
+
+def test_changed_cells_on_a_small_frame(exercise):
+    """changed_cells counts blanked and filled values, not values missing on both sides"""
+    before = pd.DataFrame(
+        {
+            "listing_id": [1, 2, 3, 4],
+            "psa_grade": [9.0, np.nan, 9.5, np.nan],
+            "platform": ["eBay", None, None, "TCGplayer"],
+        },
+        index=[10, 20, 30, 40],
+    ).astype({"platform": "str"})
+    after = before.assign(
+        psa_grade=[9.0, np.nan, np.nan, 10.0],
+        platform=pd.Series(["eBay", None, "unknown", "TCGplayer"], dtype="str", index=before.index),
+    )
+    got = _changes(exercise, before, after)
+    want = {"listing_id": 0, "psa_grade": 2, "platform": 1}
+    assert got == want, (
+        f"changed_cells gave {got} on a 4-row frame where psa_grade went from [9, NaN, 9.5, NaN] "
+        "to [9, NaN, NaN, 10] and platform from [eBay, NaN, NaN, TCGplayer] to [eBay, NaN, "
+        f"unknown, TCGplayer]; expected {want}: a value blanked or filled is a change, a value "
+        "missing on both sides is not."
+    )

@@ -107,6 +107,17 @@ def test_missing_currency_read_from_symbol(exercise):
     )
 
 
+def test_no_currency_and_no_symbol_gives_nan(exercise):
+    """gives NaN when neither the currency column nor a symbol says which currency it is"""
+    for text in ("12.5", "1,200.00", "45"):
+        got = exercise.parse_price(text, math.nan)
+        assert isinstance(got, float | np.floating) and math.isnan(got), (
+            f"parse_price({text!r}, a missing currency) gave {got!r}; expected NaN. With no "
+            "currency and no symbol, nobody knows whether it is dollars, pounds or euros, and "
+            "guessing dollars makes a wrong price look clean."
+        )
+
+
 def test_refunds_stay_negative(exercise):
     """keeps the minus sign of a refund ("-$12.00" is -12.0), for the schema to reject"""
     cases = [

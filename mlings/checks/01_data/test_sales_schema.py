@@ -138,6 +138,14 @@ def test_rejects_negative_price(exercise, course_root):
     """rejects a refund logged as a sale: a price of 0 or less"""
     root = str(course_root)
     _catches(exercise, root, ("negative_price",), "price_usd", "A sale price must be above 0.")
+    frame, _ = _with(root)
+    zero = frame.index[len(frame) // 2]
+    frame.loc[zero, "price_usd"] = 0.0
+    reported = _reported(exercise, frame)
+    assert zero in reported, (
+        f"Your schema accepted row {zero} with a price_usd of exactly $0.00. A card is never "
+        "sold for nothing: the rule is price_usd > 0, so 0 itself is out."
+    )
 
 
 def test_rejects_impossible_grades(exercise, course_root):

@@ -1,6 +1,7 @@
 """ALTERNATIVE: threshold from the cost ratio, flags as a list, costs from sklearn's
 confusion_matrix."""
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -40,6 +41,16 @@ def total_cost(
         is_scam, flagged, labels=[False, True]
     ).ravel()
     return false_alarms * cost_fp + missed_scams * cost_fn
+
+
+def best_threshold(
+    scores: Sequence[float], is_scam: Sequence[bool], cost_fp: float, cost_fn: float
+) -> float:
+    """The cheapest threshold on labelled listings: one of the scores, or math.inf to flag
+    nothing; the highest of the cheapest on a tie."""
+    candidates = [math.inf, *np.unique(np.asarray(scores, dtype=float))[::-1]]
+    costs = [total_cost(scores, is_scam, t, cost_fp, cost_fn) for t in candidates]
+    return float(candidates[int(np.argmin(costs))])
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
-"""ALTERNATIVE: the threshold from the cost ratio, break-even via the threshold, a strict >,
-and np.where for the costs."""
+"""ALTERNATIVE: the threshold from the cost ratio, break-even via the threshold, a list
+comprehension for the flags, and np.where for the costs."""
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -21,7 +22,7 @@ def break_even_precision(cost_fp: float, cost_fn: float) -> float:
 
 def flag_listings(scam_probability: Sequence[float], cost_fp: float, cost_fn: float) -> np.ndarray:
     """A boolean array: True for each listing to flag at the cost-optimal threshold."""
-    return np.array([p > cost_optimal_threshold(cost_fp, cost_fn) for p in scam_probability])
+    return np.array([p >= cost_optimal_threshold(cost_fp, cost_fn) for p in scam_probability])
 
 
 def total_cost(
@@ -36,6 +37,16 @@ def total_cost(
     scam = np.asarray(is_scam)
     cost = np.where(flagged & ~scam, cost_fp, 0.0) + np.where(~flagged & scam, cost_fn, 0.0)
     return cost.sum()
+
+
+def best_threshold(
+    scores: Sequence[float], is_scam: Sequence[bool], cost_fp: float, cost_fn: float
+) -> float:
+    """The cheapest threshold on labelled listings: one of the scores, or math.inf to flag
+    nothing; the highest of the cheapest on a tie."""
+    candidates = [math.inf, *np.unique(np.asarray(scores, dtype=float))[::-1]]
+    costs = [total_cost(scores, is_scam, t, cost_fp, cost_fn) for t in candidates]
+    return float(candidates[int(np.argmin(costs))])
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """ALTERNATIVE: flags as a boolean pandas Series, costs by summing pandas masks (ints)."""
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -37,6 +38,16 @@ def total_cost(
     false_alarms = (listings["flagged"] & ~listings["scam"]).sum()
     missed_scams = (~listings["flagged"] & listings["scam"]).sum()
     return false_alarms * cost_fp + missed_scams * cost_fn
+
+
+def best_threshold(
+    scores: Sequence[float], is_scam: Sequence[bool], cost_fp: float, cost_fn: float
+) -> float:
+    """The cheapest threshold on labelled listings: one of the scores, or math.inf to flag
+    nothing; the highest of the cheapest on a tie."""
+    candidates = [math.inf, *np.unique(np.asarray(scores, dtype=float))[::-1]]
+    costs = [total_cost(scores, is_scam, t, cost_fp, cost_fn) for t in candidates]
+    return float(candidates[int(np.argmin(costs))])
 
 
 if __name__ == "__main__":

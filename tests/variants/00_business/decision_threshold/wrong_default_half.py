@@ -1,5 +1,6 @@
 """WRONG: ignores the costs and flags at the 0.5 default."""
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -37,6 +38,16 @@ def total_cost(
     false_alarms = np.count_nonzero(flagged & ~scam)
     missed_scams = np.count_nonzero(~flagged & scam)
     return float(false_alarms * cost_fp + missed_scams * cost_fn)
+
+
+def best_threshold(
+    scores: Sequence[float], is_scam: Sequence[bool], cost_fp: float, cost_fn: float
+) -> float:
+    """The cheapest threshold on labelled listings: one of the scores, or math.inf to flag
+    nothing; the highest of the cheapest on a tie."""
+    candidates = [math.inf, *np.unique(np.asarray(scores, dtype=float))[::-1]]
+    costs = [total_cost(scores, is_scam, t, cost_fp, cost_fn) for t in candidates]
+    return float(candidates[int(np.argmin(costs))])
 
 
 if __name__ == "__main__":

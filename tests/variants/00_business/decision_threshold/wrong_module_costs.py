@@ -1,6 +1,7 @@
 """WRONG: flag_listings and total_cost use the module's $5/$20 constants instead of their
 arguments."""
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -39,6 +40,16 @@ def total_cost(
     false_alarms = np.count_nonzero(flagged & ~scam)
     missed_scams = np.count_nonzero(~flagged & scam)
     return float(false_alarms * COST_FALSE_ALARM_USD + missed_scams * COST_MISSED_SCAM_USD)
+
+
+def best_threshold(
+    scores: Sequence[float], is_scam: Sequence[bool], cost_fp: float, cost_fn: float
+) -> float:
+    """The cheapest threshold on labelled listings: one of the scores, or math.inf to flag
+    nothing; the highest of the cheapest on a tie."""
+    candidates = [math.inf, *np.unique(np.asarray(scores, dtype=float))[::-1]]
+    costs = [total_cost(scores, is_scam, t, cost_fp, cost_fn) for t in candidates]
+    return float(candidates[int(np.argmin(costs))])
 
 
 if __name__ == "__main__":

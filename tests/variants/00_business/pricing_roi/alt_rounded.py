@@ -57,6 +57,19 @@ def roi(case: PricingCase, months: int) -> float:
     return round((total_value - total_cost) / total_cost, 2)
 
 
+def max_share_worsened(case: PricingCase, months: int) -> float | None:
+    """The largest share_worsened with roi(case, months) >= 0; None if no share is low enough."""
+    # ROI >= 0 when months x value >= build + months x running, i.e. when each month's value
+    # covers the running cost and its share of the build cost.
+    needed_per_listing = (
+        case.build_cost_usd / months + case.run_cost_per_month_usd
+    ) / case.listings_per_month
+    room = case.share_improved * case.gain_per_improved_usd - needed_per_listing
+    if room < 0:
+        return None
+    return room / case.loss_per_worsened_usd
+
+
 if __name__ == "__main__":
     months = payback_months(POKEMARKET)
     print(f"value per month: ${monthly_value(POKEMARKET):,.0f}")

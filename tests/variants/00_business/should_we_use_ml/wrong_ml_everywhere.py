@@ -48,6 +48,21 @@ SCENARIOS = {
         "worldwide next year, for one slide at the yearly all-hands. No budget, hiring or stock "
         "decision depends on the number."
     ),
+    "bulk_lot_price": (
+        "Sellers of bulk lots (boxes of 500 to 1,000 common cards) want a suggested price too. "
+        "We have 300,000 past lot sales, and a lot's price depends on its sets, condition mix "
+        "and era together, in ways nobody can write down; a few dollars off is fine. About 40 "
+        "lots are listed a month, and a better price earns PokéMarket $0.50 more commission "
+        "per lot. The model would cost $30,000 to build and $1,200 a month to run."
+    ),
+    "relist_nudge": (
+        "When a listing has not sold in 30 days, we could email the seller a suggested price "
+        "cut. 1.1 million past stale listings show which cuts sold, and that depends on the "
+        "card, its gap to the market price, the season and the seller's history together. "
+        "25,000 listings go stale each month; 3 nudges in 10 work and each of those earns $0.80 "
+        "more commission, while a nudge that misses is simply ignored. The model would cost "
+        "$40,000 to build and $1,000 a month to run."
+    ),
 }
 
 

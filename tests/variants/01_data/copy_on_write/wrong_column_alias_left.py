@@ -16,3 +16,12 @@ def tidy_sales(sales: pd.DataFrame) -> pd.DataFrame:
     tidy["rarity"] = tidy["rarity"].str.strip()
     tidy.loc[tidy["platform"].isna(), "platform"] = "unknown"
     return tidy
+
+
+def changed_cells(before: pd.DataFrame, after: pd.DataFrame) -> dict[str, int]:
+    """How many cells of each column differ between before and after: {column: count}, every
+    column of before in order. Missing in both is not a change."""
+    # NaN == NaN is False, so a cell missing on both sides would count as changed without the
+    # second term.
+    same = before.eq(after) | (before.isna() & after.isna())
+    return {column: int((~same[column]).sum()) for column in before.columns}
