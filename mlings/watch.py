@@ -99,6 +99,7 @@ class WatchApp(TextualApp[None]):
         self.view = View(app.current())
         self.view.notes = [n for n in (app.store.notice, app.data_notice()) if n]
         self.deferred: list[str] = []
+        self.replaying = False
         self.rerun_after_check_all = False
         self.saw_save = False
         self.suggested_manual = False
@@ -221,17 +222,24 @@ class WatchApp(TextualApp[None]):
                 self.check_all(final=True)
                 return
         self.exercise_screen.refresh_view()
-        self.apply_deferred()
+        self.replay_deferred()
+
+    def replay_deferred(self) -> None:
+        """Once the verdict is on screen, apply the keys pressed while it was being reached."""
+        if self.deferred:
+            self.replaying = True  # keys pressed meanwhile queue behind them
+            self.call_after_refresh(self.apply_deferred)
 
     def apply_deferred(self) -> None:
         """Apply the keys pressed while the verdict was being reached, in order."""
+        self.replaying = False
         pending, self.deferred = self.deferred, []
         for action in pending:
             self.act(action)
 
     def act(self, action: str) -> None:
         """Run a deferrable action now, or queue it until the run in progress has its verdict."""
-        if self.busy:
+        if self.busy or self.replaying:
             self.deferred.append(action)
             return
         if self.screen is not self.exercise_screen:
@@ -276,7 +284,7 @@ class WatchApp(TextualApp[None]):
 
     def after_check_all(self, chosen: Exercise | None) -> None:
         """The results view was dismissed, maybe with an exercise to open."""
-        self.apply_deferred()
+        self.replay_deferred()
         if chosen is not None and chosen != self.view.exercise:
             self.go_to(chosen)
 
