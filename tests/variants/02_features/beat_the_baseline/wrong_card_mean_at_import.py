@@ -1,33 +1,4 @@
-"""Beat the baseline with better features
-
-Time to put the module together. The pricing team fixed the model: a HistGradientBoosting
-regressor with fixed settings and seed, trained on log1p(price) of sales before 2023 and
-scored on the sales of 2023 and 2024 (the mean absolute error of log1p(price), roughly the
-typical relative error). The model does not change; only the features you feed it do. Fed the
-rarity alone, it does what the per-rarity baseline does. Your job: give it features that make
-it clearly better.
-
-What drives a card's price? The rarity, but also which copy sold (1st Edition, reverse holo, a
-PSA 10 slab or a damaged raw copy), the era and the age of the card, whether it is a secret
-rare, the set it comes from, the platform, and when the sale happened (the 2020-21 boom).
-Most of that sits in the catalog, not in the sales table: you built several of these columns
-earlier in this module.
-
-Write make_features(sales, cards): given sales (columns as in data/sales_clean.csv, but
-WITHOUT price_usd: a listing's features cannot use its own price) and the card catalog, return
-a DataFrame with one row per sale (same index) whose columns the fixed model can use:
-
-- numbers or booleans;
-- text categories as the pandas category dtype (.astype("category")): pandas 3 stores text as
-  the str dtype, which HistGradientBoosting cannot use, while a category column it splits on
-  natively. A category column may have at most 255 distinct values (so not card_id).
-
-Done when: the fixed model's validation error with your features is at least 20% lower than
-with the rarity alone. validation_mae below does what the check does (on a smaller sample of
-sales); run this file to see your gain on the real data.
-
-Stuck? Run `mlings hint`.
-"""
+"""WRONG: adds each card's mean price from data/sales_clean.csv, read once at import."""
 
 import os
 from collections.abc import Callable
