@@ -1,40 +1,4 @@
-"""Hyper-parameter search that never sees the test set
-
-A decision tree's `max_depth` and `min_samples_leaf` decide how much it memorises. Rather than
-guess them, search: try settings, score each one by cross-validation ON THE TRAINING ROWS, and
-keep the best. Three ways to choose what to try:
-
-- grid search: every combination of GRID (`GridSearchCV`);
-- random search: N_RANDOM settings drawn from DISTRIBUTIONS (`RandomizedSearchCV`); with the
-  same budget it covers wide spaces better than a grid;
-- guided (Bayesian-style) search: a sequential model-based search. Score N_INITIAL random
-  candidates; then, N_GUIDED times, fit a surrogate model (a Gaussian process, `make_surrogate`)
-  that predicts a candidate's CV error from its encoded settings (`encode`), and try next the
-  untried candidate with the lowest `mean - KAPPA * std`: promising (low mean) or unexplored
-  (high std). It spends its budget where good settings are likely.
-
-Whatever the method, the test set plays no part in choosing: a setting picked because it scored
-best on the test rows has been fitted to them, and its test score is no longer an estimate of
-anything. The test rows score the final model once, after the choice is made.
-
-X holds numeric features of sales (text columns already turned into codes), as a DataFrame or
-an array; y is the log price.
-
-Write:
-
-- grid_search:   the best GRID setting by cross-validated MAE on (X, y) with the splitter cv;
-- random_search: the best of N_RANDOM settings drawn from DISTRIBUTIONS with the seed;
-- guided_search: the loop above, for any objective (a function from a setting to the score to
-                 minimise): returns (best setting, its score), having called the objective
-                 exactly n_initial + n_guided times on distinct candidates;
-- tune_and_test: choose a setting with one method on the training rows only, refit
-                 make_model(seed) with it on all of them, and return (setting, test MAE).
-
-Done when: replacing the test labels with noise changes the test MAE but never the setting
-chosen, and the guided search finds near-best settings of a test objective with 12 tries.
-
-Stuck? Run `mlings hint`.
-"""
+"""WRONG: the random search always draws with random_state=0, whatever the seed."""
 
 from collections.abc import Callable, Sequence
 
