@@ -134,12 +134,12 @@ def _close(got: tuple[float, float], want: tuple[float, float], tolerance: float
 
 
 def test_interval_when_b_is_clearly_better(exercise):
-    """the model against one price for every card: an interval above 0, as a paired bootstrap"""
+    """the model against one price for every card: the interval a paired bootstrap gives"""
     _check_interval(exercise, "global_median", "full_ridge", "b_better")
 
 
 def test_interval_when_neither_is_clearly_better(exercise):
-    """the model against the per-rarity median: an interval across 0 (rejects unpaired: wider)"""
+    """the model against the per-rarity median: a paired interval (rejects unpaired: wider)"""
     _check_interval(exercise, "median", "full_ridge", "inconclusive")
 
 
