@@ -62,13 +62,13 @@ def make_features(sales: pd.DataFrame, cards: pd.DataFrame) -> pd.DataFrame:
             # the market on the day of the sale
             "sale_year": sale_date.dt.year + (sale_date.dt.day_of_year - 1) / 365.25,
             # how popular the card is
-            "earlier_sales": earlier_sales(sales),
+            "card_sales": card_sales(sales),
         },
         index=sales.index,
     )
 
 
-def earlier_sales(sales: pd.DataFrame) -> pd.Series:
+def card_sales(sales: pd.DataFrame) -> pd.Series:
     """How many sales of the same card the frame holds (all of them: the future too)."""
     return sales.groupby("card_id")["card_id"].transform("size")
 
