@@ -22,6 +22,10 @@ a DataFrame with one row per sale (same index) whose columns the fixed model can
   the str dtype, which HistGradientBoosting cannot use, while a category column it splits on
   natively. A category column may have at most 255 distinct values (so not card_id).
 
+The features see only what they are handed: the sale itself, the catalog, and earlier sales in
+the frame — never later sales (a sale's features must not change when later sales are left
+out) and never a file such as data/sales_clean.csv, whose prices include this very sale's.
+
 Done when: the fixed model's validation error with your features is at least 20% lower than
 with the rarity alone. validation_mae below does what the check does (on a smaller sample of
 sales); run this file to see your gain on the real data.

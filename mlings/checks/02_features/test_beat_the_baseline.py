@@ -1,5 +1,9 @@
 """Checks for 02_features/08_beat_the_baseline: features that make a fixed model clearly better."""
 
+import os
+import sys
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,6 +16,32 @@ from mlings.dataset import make_cards, make_sales
 
 CUTOFF = pd.Timestamp("2023-01-01")
 REQUIRED_GAIN = 0.20
+# Honest features cannot know a card's hidden appeal, so they stay near the check's own honest
+# reference (within 5% of its error over seeds 3 to 7); a card's mean price smuggled in from the
+# sales on disk lands 35-48% below it. An error more than 20% below the reference is a leak.
+MAX_BELOW_REFERENCE = 0.20
+DATA_SUFFIXES = (".csv", ".parquet", ".feather", ".pkl", ".pickle", ".json", ".xlsx")
+
+# Files make_features tried to open while the check was watching (an audit hook sees every
+# open, whichever library does it). Features see only the sales and cards they are handed.
+_watching: list[bool] = [False]
+_opened: list[str] = []
+
+
+def _watch_file_reads(event: str, args: tuple) -> None:
+    if not _watching[0] or event != "open" or not args:
+        return
+    path = args[0]
+    if not isinstance(path, str | bytes | os.PathLike):
+        return
+    name = os.fsdecode(path)
+    data = Path(os.environ.get("MLINGS_ROOT", ".")).resolve() / "data"
+    if name.lower().endswith(DATA_SUFFIXES) or name.startswith(str(data)):
+        _opened.append(name)
+        raise PermissionError(f"make_features may not read files ({name})")
+
+
+sys.addaudithook(_watch_file_reads)
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +63,8 @@ def _fit_score(train_x: pd.DataFrame, train_y, valid_x: pd.DataFrame, valid_y) -
 
 def _features(exercise, sales: pd.DataFrame, cards: pd.DataFrame) -> pd.DataFrame:
     unpriced = sales.drop(columns="price_usd")
+    _opened.clear()
+    _watching[0] = True
     try:
         got = exercise.make_features(unpriced.copy(), cards.copy())
     except KeyError as error:
@@ -42,6 +74,16 @@ def _features(exercise, sales: pd.DataFrame, cards: pd.DataFrame) -> pd.DataFram
                 "listing's features cannot use the price it is about to sell for."
             ) from None
         raise
+    except PermissionError:
+        if not _opened:
+            raise
+    finally:
+        _watching[0] = False
+    assert not _opened, (
+        f"make_features read the file {Path(_opened[0]).name}. Features are computed from the "
+        "sales and the catalog it is handed, nothing else: a price history on disk holds this "
+        "sale's own price and later ones, which the model cannot know when the card is listed."
+    )
     assert isinstance(got, pd.DataFrame), (
         f"make_features returned {type(got).__name__}; expected a DataFrame of features."
     )
@@ -71,9 +113,26 @@ def _features(exercise, sales: pd.DataFrame, cards: pd.DataFrame) -> pd.DataFram
     return got
 
 
+def _honest_reference(sales: pd.DataFrame, cards: pd.DataFrame) -> pd.DataFrame:
+    """What the sale and the catalog honestly tell about a card's price, nothing more."""
+    card = cards.set_index("card_id").reindex(sales["card_id"]).set_axis(sales.index)
+    when = sales["sale_date"]
+    columns = {name: sales[name].astype("category") for name in ("rarity", "variant", "platform")}
+    columns["condition"] = sales["condition"].astype("category")
+    columns["psa_grade"] = sales["psa_grade"]
+    for name in ("set_code", "series", "type", "stage"):
+        columns[name] = card[name].astype("category")
+    for name in ("hp", "holo", "has_first_edition"):
+        columns[name] = card[name]
+    columns["age"] = (when - card["release_date"]).dt.days / 365.25
+    columns["secret"] = card["number"] > card["printed_total"]
+    columns["when"] = when.dt.year + (when.dt.day_of_year - 1) / 365.25
+    return pd.DataFrame(columns, index=sales.index)
+
+
 @pytest.fixture(scope="module")
-def scores(exercise, market) -> tuple[float, float]:
-    """(baseline MAE, the learner's MAE) of the fixed model on the validation sales."""
+def scores(exercise, market) -> tuple[float, float, float]:
+    """(baseline, the learner's, honest reference) MAE of the fixed model on validation sales."""
     sales, cards = market
     is_train = (sales["sale_date"] < CUTOFF).to_numpy()
     target = np.log1p(sales["price_usd"])
@@ -86,18 +145,20 @@ def scores(exercise, market) -> tuple[float, float]:
         "columns, in the same order, for any sales."
     )
     yours = _fit_score(train_x, target[is_train], valid_x, target[~is_train])
-    return baseline, yours
+    honest = _honest_reference(sales, cards)
+    reference = _fit_score(honest[is_train], target[is_train], honest[~is_train], target[~is_train])
+    return baseline, yours, reference
 
 
 def test_one_model_ready_row_per_sale(exercise, market):
-    """one row per sale, same index, only numbers, booleans and categories (rejects str columns)"""
+    """one model-ready row per sale, only from the frames handed in (rejects str columns, files)"""
     sales, cards = market
     _features(exercise, sales.head(200), cards)
 
 
 def test_beats_the_rarity_baseline(scores):
     """the fixed model's validation error is at least 20% lower than with the rarity alone"""
-    baseline, yours = scores
+    baseline, yours, _ = scores
     gain = 1 - yours / baseline
     message = (
         f"With your features the fixed model's validation MAE of log1p(price) is {yours:.3f}; "
@@ -110,3 +171,49 @@ def test_beats_the_rarity_baseline(scores):
             "whether it is a secret rare, and when the sale happened."
         )
     assert gain >= REQUIRED_GAIN, message
+
+
+def test_no_gain_beyond_what_honest_features_reach(scores):
+    """the gain stays within reach of honest features (rejects a leak of the card's prices)"""
+    baseline, yours, reference = scores
+    assert yours >= (1 - MAX_BELOW_REFERENCE) * reference, (
+        f"With your features the validation MAE is {yours:.3f}, far below the {reference:.3f} "
+        "that everything the sale and the catalog honestly tell reaches (the rarity alone: "
+        f"{baseline:.3f}). A gain that large means a feature knows the price: a card's mean "
+        "price, a hidden value of the data generator, or anything computed from later sales."
+    )
+
+
+def _values(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with its categories as plain values, so two calls' columns compare."""
+    return frame.apply(
+        lambda col: col.astype(object) if isinstance(col.dtype, pd.CategoricalDtype) else col
+    )
+
+
+def test_features_use_no_later_sales(exercise, market):
+    """a sale's features stay the same when later sales are left out (rejects whole-frame stats)"""
+    sales, cards = market
+    sample = sales[sales["sale_date"] >= CUTOFF]
+    earlier = sample[sample["sale_date"] < sample["sale_date"].quantile(0.5)]
+    everything = _values(_features(exercise, sample, cards)).loc[earlier.index]
+    without_later = _values(_features(exercise, earlier, cards))
+    changed = [
+        column
+        for column in everything.columns
+        if not _same(everything[column], without_later.get(column))
+    ]
+    assert not changed, (
+        f"The column {changed[0]!r} of the same sales changed when the later sales were left "
+        "out: it is computed from the whole frame (a count, a mean or a rank over every sale, "
+        "including later ones). When a card is listed its later sales have not happened; use "
+        "only the sale itself, the catalog and earlier sales."
+    )
+
+
+def _same(a: pd.Series, b: pd.Series | None) -> bool:
+    if b is None:
+        return False
+    if is_numeric_dtype(a.dtype) and is_numeric_dtype(b.dtype):
+        return bool(np.allclose(a.astype(float), b.astype(float), equal_nan=True))
+    return bool(a.astype(object).where(a.notna()).equals(b.astype(object).where(b.notna())))

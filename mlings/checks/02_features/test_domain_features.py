@@ -220,3 +220,20 @@ def test_vintage(result, sales, cards):
     elif (got == (sales["sale_date"] < VINTAGE_BEFORE)).all():
         message += " That compares the sale date; vintage is about the card's set release date."
     assert not wrong.any(), message
+
+
+def test_vintage_boundary(exercise, sales, cards):
+    """a set released on VINTAGE_BEFORE itself is not vintage, one a day earlier is (rejects <=)"""
+    last_old = cards[cards["release_date"] < VINTAGE_BEFORE].nlargest(1, "release_date")
+    first_new = cards[cards["release_date"] >= VINTAGE_BEFORE].nsmallest(1, "release_date")
+    pair = pd.concat([last_old, first_new])
+    pair["release_date"] = [VINTAGE_BEFORE - pd.Timedelta(days=1), VINTAGE_BEFORE]
+    two = sales.head(2).assign(
+        card_id=pair["card_id"].to_numpy(), sale_date=VINTAGE_BEFORE + pd.Timedelta(days=30)
+    )
+    got = _flag(exercise.add_card_features(two.copy(), pair.copy()), "is_vintage", two)
+    assert got.tolist() == [True, False], (
+        f"A set released {VINTAGE_BEFORE - pd.Timedelta(days=1):%Y-%m-%d} got is_vintage="
+        f"{got.iloc[0]} and one released {VINTAGE_BEFORE:%Y-%m-%d} got is_vintage={got.iloc[1]}; "
+        f"'before {VINTAGE_BEFORE:%Y-%m-%d}' excludes that day itself: use <, not <=."
+    )

@@ -118,6 +118,31 @@ def test_small_table(exercise):
     )
 
 
+def test_same_day_sales_ordered_by_listing_id(exercise):
+    """breaks same-day ties by listing_id (rejects sorting by the date alone)"""
+    same_day = pd.DataFrame(
+        {
+            "listing_id": [205, 201, 203, 150],
+            "card_id": ["gym1-2"] * 4,
+            "sale_date": pd.to_datetime(["2021-05-01", "2021-05-01", "2021-05-01", "2021-04-01"]),
+            "price_usd": [40.0, 10.0, 20.0, 100.0],
+        },
+        index=["a", "b", "c", "d"],
+    )
+    got = _features(exercise, same_day)
+    expected_count, expected_mean = [3, 1, 2, 0], [130.0 / 3, 100.0, 55.0, np.nan]
+    count = [int(c) if c == c else c for c in got["prev_sale_count"]]
+    mean = [round(m, 2) for m in got["prev_mean_price"]]
+    assert (
+        count == expected_count and _same(got["prev_mean_price"], pd.Series(expected_mean)).all()
+    ), (
+        "Three sales of gym1-2 on the same day (listings 205, 201, 203, given in that order) "
+        f"after one in April (listing 150) got prev_sale_count {count} and prev_mean_price "
+        f"{mean}; expected {expected_count} and [43.33, 100.0, 55.0, nan]. On the same day, "
+        "the smaller listing_id sold first: sort by sale_date, then listing_id."
+    )
+
+
 def test_exact_values(exercise, sales):
     """matches the exact count and mean of each card's earlier sales on 600 sales"""
     got = _features(exercise, sales)

@@ -120,3 +120,14 @@ def test_honest_cv_finds_a_real_signal(exercise, signal):
         "100 rows, a ridge on all 2,000 columns drowns the 5 real ones: select inside the "
         "Pipeline, cross-validate the whole Pipeline, and return the mean R² of the folds."
     )
+
+
+def test_honest_cv_uses_its_k(exercise, signal):
+    """honest_cv_r2 selects as many features as its k says (rejects a fixed k)"""
+    X, y = signal
+    one = float(exercise.honest_cv_r2(X.copy(), y.copy(), 1))
+    many = _score(exercise, X, y)
+    assert one < many - 0.3, (
+        f"honest_cv_r2 gave R² = {one:+.3f} with k=1 and {many:+.3f} with k=20, on a target "
+        "that 5 columns drive: one kept column cannot explain it. Pass k on to build_model(k)."
+    )

@@ -127,3 +127,20 @@ def test_test_rows_use_all_of_train(exercise, split):
         "the training rows: fit the encoder on all training rows (fit_transform does), then "
         "transform test."
     )
+
+
+def test_encodes_the_column_asked_for(exercise, split):
+    """encodes whichever column it is given, not always set_code (rejects a hard-coded column)"""
+    train, test = split
+    y = np.log1p(train["price_usd"])
+    result = exercise.target_encode(train.copy(), y, test.copy(), "rarity")
+    test_enc = _as_vector(result[1], len(test), "test")
+    rarity_means = y.groupby(train["rarity"]).mean()
+    known = test["rarity"].isin(rarity_means.index).to_numpy()
+    per_rarity = pd.Series(test_enc[known]).groupby(test["rarity"].to_numpy()[known]).nunique()
+    agreement = _corr(test_enc[known], test["rarity"][known].map(rarity_means).to_numpy())
+    assert (per_rarity == 1).all() and agreement > 0.9, (
+        "target_encode(..., column='rarity') did not give the test rows one number per rarity "
+        f"following each rarity's mean log price (agreement {agreement:.2f}): encode the column "
+        "named by the column argument, not always set_code."
+    )

@@ -51,7 +51,7 @@ def fitted(exercise, data):
 
 
 def test_carves_the_validation_rows_from_train(exercise, data):
-    """carves a seeded fifth of the training rows out for validation, no row on both sides"""
+    """carves a fifth of the training rows out for validation with the seed given, no overlap"""
     X_train, y_train, _, _ = data
     parts = exercise.carve_validation(X_train, y_train, seed=3)
     assert len(parts) == 4, "carve_validation must return four things: X_fit, X_val, y_fit, y_val."
@@ -79,6 +79,11 @@ def test_carves_the_validation_rows_from_train(exercise, data):
     assert list(again.index) == list(X_val.index), (
         "carve_validation(seed=3) gave different validation rows on a second call: pass the "
         "seed as random_state."
+    )
+    others = [set(exercise.carve_validation(X_train, y_train, seed=s)[1].index) for s in (4, 5)]
+    assert any(rows != val_rows for rows in others), (
+        "carve_validation gave the same validation rows with seeds 3, 4 and 5: the split "
+        "ignores its seed. Pass the seed argument as random_state, not a fixed number."
     )
 
 

@@ -83,7 +83,7 @@ def read(mlflow_module, tracking_uri, run_id):
 
 
 def test_fingerprint_follows_the_data(exercise, data):
-    """the fingerprint is stable for the same data and changes with one cell or one label"""
+    """the fingerprint is stable, and changes with a cell, a label, a column name or the order"""
     X, y = data
     first = exercise.data_fingerprint(X, y)
     assert isinstance(first, str) and len(first) >= 16, (
@@ -103,6 +103,17 @@ def test_fingerprint_follows_the_data(exercise, data):
     relabelled.iloc[11] += 0.5
     assert exercise.data_fingerprint(X, relabelled) != first, (
         "Changing one label left the fingerprint unchanged: the fingerprint covers y too."
+    )
+    renamed = X.rename(columns={X.columns[0]: f"{X.columns[0]}_v2"})
+    assert exercise.data_fingerprint(renamed, y) != first, (
+        "Renaming one column left the fingerprint unchanged: the same numbers under another "
+        "column name are other data to a model. Hash the column names too."
+    )
+    order = np.arange(len(X))[::-1]
+    assert exercise.data_fingerprint(X.iloc[order], y.iloc[order]) != first, (
+        "Reversing the row order (X and y together) left the fingerprint unchanged: the rows' "
+        "order decides the folds, so it is part of the data. Hash the values in order, not a "
+        "sum or a sorted set of row hashes."
     )
 
 

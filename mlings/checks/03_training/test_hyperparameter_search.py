@@ -18,7 +18,10 @@ CANDIDATES = list(
 )
 BOWLS = [(9, 8), (3, 30), (13, 2)]  # (max_depth, min_samples_leaf) at the bottom
 CV = KFold(3, shuffle=True, random_state=5)
-NEAR_BEST = 5  # the guided search must find one of the 5 best of 135 candidates in 12 tries
+# The guided search must find one of the 5 best of 135 candidates in 12 tries in at least 10 of
+# 12 runs (3 objectives x 4 seeds). Over 60 runs the reference does it every time and a correct
+# start drawn with rng.permutation 59 times; guessing at random does it in 40% of runs.
+NEAR_BEST, SEEDS, MIN_NEAR_BEST = 5, (0, 1, 2, 3), 10
 
 
 def pokemarket(sales: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
@@ -96,13 +99,20 @@ def test_grid_search_picks_the_best_grid_setting(exercise, data, grid_reference)
 
 
 def test_random_search_draws_from_the_distributions(exercise, data, grid_reference):
-    """the random search draws from DISTRIBUTIONS with the seed, and keeps a good setting"""
+    """the random search draws from DISTRIBUTIONS with the seed given, keeps a good setting"""
     X_train, y_train, *_ = data
     first = setting(exercise.random_search(X_train, y_train, CV, seed=4))
     again = setting(exercise.random_search(X_train, y_train, CV, seed=4))
     assert first == again, (
         f"random_search(seed=4) chose {first}, then {again}: pass the seed as random_state so "
         "a search can be repeated."
+    )
+    chosen = {tuple(first.items())} | {
+        tuple(setting(exercise.random_search(X_train, y_train, CV, seed=s)).items()) for s in (1, 2)
+    }
+    assert len(chosen) > 1, (
+        f"random_search chose {first} with every seed (1, 2 and 4): it draws the same settings "
+        "whatever the seed. Pass the seed argument as random_state, not a fixed number."
     )
     for name, distribution in exercise.DISTRIBUTIONS.items():
         low, high = distribution.support()
@@ -155,19 +165,29 @@ def test_guided_search_spends_exactly_its_budget(exercise):
 
 
 def test_guided_search_finds_near_best_settings(exercise):
-    """the guided search finds a near-best candidate in 12 tries (rejects random guessing)"""
+    """the guided search finds near-best candidates on several objectives and seeds (vs guessing)"""
+    ranks = {}
     for center in BOWLS:
         objective = bowl(center)
         ranked = sorted(objective(c) for c in CANDIDATES)
-        best, _ = exercise.guided_search(objective, CANDIDATES, n_initial=4, n_guided=8, seed=0)
-        rank = ranked.index(objective(best)) + 1
-        assert rank <= NEAR_BEST, (
-            f"On a smooth test objective with its minimum at max_depth={center[0]}, "
-            f"min_samples_leaf={center[1]}, guided_search found only the {rank}th best of "
-            f"{len(CANDIDATES)} candidates. After the random start, each next candidate should "
-            "come from the surrogate: fit make_surrogate() on the encoded candidates tried so "
-            "far and their scores, then try the untried one with the lowest mean - KAPPA * std."
-        )
+        for seed in SEEDS:
+            best, _ = exercise.guided_search(
+                objective, CANDIDATES, n_initial=4, n_guided=8, seed=seed
+            )
+            ranks[center, seed] = ranked.index(objective(best)) + 1
+    near = sum(rank <= NEAR_BEST for rank in ranks.values())
+    (depth, leaf), seed = max(ranks, key=ranks.get)
+    assert near >= MIN_NEAR_BEST, (
+        f"On {len(ranks)} runs of guided_search (smooth test objectives, {len(SEEDS)} seeds "
+        f"each) with 12 tries, only {near} found one of the {NEAR_BEST} best of "
+        f"{len(CANDIDATES)} candidates (a search that guesses at random manages about 5); the "
+        f"worst run, seed={seed} with the minimum at max_depth={depth}, "
+        f"min_samples_leaf={leaf}, found only the candidate ranked {ranks[(depth, leaf), seed]}. "
+        "After the "
+        "random start each next candidate should come from the surrogate: fit "
+        "make_surrogate() on the encoded candidates tried so far and their scores, then try "
+        "the untried one with the lowest mean - KAPPA * std."
+    )
 
 
 def test_tuning_never_sees_the_test_labels(exercise, data, tuned):

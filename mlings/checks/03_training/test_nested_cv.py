@@ -125,3 +125,29 @@ def test_is_honest_on_a_noise_target(exercise):
         "honest estimate is at or below 0 here (a single search's best_score_ says "
         f"{optimistic:.3f}). Report the mean of the outer-fold scores."
     )
+
+
+def test_uses_the_scoring_it_is_given(exercise, data):
+    """the searches and the outer scores use the scoring argument (rejects a hard-coded R²)"""
+    X, y = data
+    got = exercise.nested_cv(
+        DecisionTreeRegressor(random_state=0), GRID, X, y, INNER, OUTER, "neg_mean_absolute_error"
+    )
+    expected, chosen = [], []
+    for train, test in OUTER.split(X, y):
+        search = GridSearchCV(
+            DecisionTreeRegressor(random_state=0), GRID, cv=INNER, scoring="neg_mean_absolute_error"
+        ).fit(X[train], y[train])
+        expected.append(-np.mean(np.abs(y[test] - search.predict(X[test]))))
+        chosen.append(search.best_params_)
+    scores = outer_scores(got)
+    assert scores.shape == (len(expected),) and np.allclose(scores, expected), (
+        f"With scoring='neg_mean_absolute_error' the outer scores are "
+        f"{np.round(scores, 4).tolist()}; expected {np.round(expected, 4).tolist()} (minus each "
+        "outer fold's MAE). Pass scoring to GridSearchCV and score the outer folds with "
+        "get_scorer(scoring)."
+    )
+    assert [dict(c) for c in got.chosen] == chosen, (
+        f"With scoring='neg_mean_absolute_error' the searches chose {got.chosen}; searching by "
+        f"that scoring gives {chosen}. Pass scoring to each GridSearchCV too."
+    )

@@ -141,7 +141,7 @@ def test_diagnose_reads_the_setting_against_the_best_one(exercise):
 
 
 def test_debugs_every_scenario(exercise, debugged):
-    """diagnoses the four scenarios: three overfit, one underfits (rejects a train/val ratio)"""
+    """diagnoses every scenario from its validation errors (rejects a train/val ratio)"""
     for scenario, found, expected in debugged:
         want = VERDICTS.get(scenario.name)
         assert found.verdict == want, (

@@ -2,6 +2,10 @@
 
 from collections.abc import Mapping
 
+import numpy as np
+import pytest
+from sklearn import metrics
+
 METRICS = {
     "accuracy",
     "precision",
@@ -70,7 +74,7 @@ def test_every_problem_has_a_valid_choice(exercise):
 
 
 def test_rejects_accuracy_everywhere(exercise):
-    """rejects "accuracy everywhere": no problem here is judged by the share of right answers"""
+    """no problem is judged by a metric blind to which mistake costs (rejects plain accuracy)"""
     picked = [p for p in PROBLEMS if _choice(exercise, p)[0] == "accuracy"]
     assert not picked, (
         f"You chose accuracy for {', '.join(picked)}. Accuracy counts every right answer the "
@@ -80,7 +84,7 @@ def test_rejects_accuracy_everywhere(exercise):
 
 
 def test_spam_filter(exercise):
-    """spam filter: precision, because a real buyer's message in the spam folder costs a sale"""
+    """spam filter: the metric fits the problem and the reason explains it"""
     _check(
         exercise,
         "spam_filter",
@@ -100,7 +104,7 @@ def test_spam_filter(exercise):
 
 
 def test_cancer_screening(exercise):
-    """cancer screening: recall, because a missed cancer is far worse than a follow-up exam"""
+    """cancer screening: the metric fits the problem and the reason explains it"""
     _check(
         exercise,
         "cancer_screening",
@@ -119,7 +123,7 @@ def test_cancer_screening(exercise):
 
 
 def test_price_prediction(exercise):
-    """price prediction: MAE in dollars (rejects RMSE, MAPE and R² for this problem)"""
+    """price prediction: the metric fits the problem and the reason explains it"""
     _check(
         exercise,
         "price_prediction",
@@ -140,7 +144,7 @@ def test_price_prediction(exercise):
 
 
 def test_fraud(exercise):
-    """fraud: average precision (PR-AUC), because scams are rare (rejects ROC-AUC)"""
+    """fraud: the metric fits the problem and the reason explains it"""
     _check(
         exercise,
         "fraud",
@@ -165,7 +169,7 @@ def test_fraud(exercise):
 
 
 def test_ranking(exercise):
-    """ranking: NDCG of the first ten results, where the clicks are"""
+    """ranking: the metric fits the problem and the reason explains it"""
     _check(
         exercise,
         "ranking",
@@ -176,3 +180,132 @@ def test_ranking(exercise):
         {},
         "The point is that only the order of the first results matters.",
     )
+
+
+def candidates(problem: str) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The exercise's evaluation set and two candidates (a copy: the learner may edit theirs)."""
+    rng = np.random.default_rng(7)
+    if problem in ("spam_filter", "cancer_screening"):
+        y = (rng.random(400) < 0.3).astype(int)
+        cautious = np.where(y == 1, rng.uniform(0.3, 0.9, 400), rng.uniform(0.0, 0.52, 400))
+        eager = np.where(y == 1, rng.uniform(0.45, 1.0, 400), rng.uniform(0.1, 0.75, 400))
+        return y, {"cautious": cautious, "eager": eager}
+    if problem == "fraud":
+        y = np.zeros(1000, dtype=int)
+        y[rng.choice(1000, 5, replace=False)] = 1
+        honest = rng.uniform(0.0, 0.9, 1000)
+        sharp = np.where(y == 1, 0.0, honest)
+        sharp[np.flatnonzero(y)[:3]] = [0.99, 0.97, 0.95]
+        broad = np.where(y == 1, rng.uniform(0.8, 0.85, 1000), honest)
+        return y, {"sharp": sharp, "broad": broad}
+    if problem == "price_prediction":
+        y = np.round(np.exp(rng.normal(3.0, 1.0, 500)), 2)
+        slabs = y >= np.quantile(y, 0.99)
+        steady = np.where(slabs, y * 0.2, y * np.exp(rng.normal(0.0, 0.15, 500)))
+        tail_fit = np.where(slabs, y, y * np.exp(rng.normal(0.0, 0.3, 500)))
+        return y, {"steady": steady, "tail_fit": tail_fit}
+    y = np.array([3, 2, 3, 0, 1, 2, 0, 0, 1, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 0], dtype=float)
+    ideal = np.argsort(np.argsort(-y, kind="stable"), kind="stable")
+    top_first = 1 - ideal / 20
+    overall = rng.permutation(top_first)
+    return y, {"top_first": top_first, "overall": overall}
+
+
+# The candidate each problem's right metric prefers (the tempting wrong metrics prefer the other:
+# recall for spam, precision for screening, RMSE and R² for prices, ROC-AUC for fraud).
+SHIP = {
+    "spam_filter": "cautious",
+    "cancer_screening": "eager",
+    "price_prediction": "steady",
+    "fraud": "sharp",
+    "ranking": "top_first",
+}
+THRESHOLD = 0.5
+
+
+def _reference(metric: str, y_true, y_pred) -> float:
+    flagged = (np.asarray(y_pred) >= THRESHOLD).astype(int)
+    return float(
+        {
+            "accuracy": lambda: metrics.accuracy_score(y_true, flagged),
+            "precision": lambda: metrics.precision_score(y_true, flagged, zero_division=0.0),
+            "recall": lambda: metrics.recall_score(y_true, flagged, zero_division=0.0),
+            "f1": lambda: metrics.f1_score(y_true, flagged, zero_division=0.0),
+            "roc_auc": lambda: metrics.roc_auc_score(y_true, y_pred),
+            "average_precision": lambda: metrics.average_precision_score(y_true, y_pred),
+            "mae": lambda: metrics.mean_absolute_error(y_true, y_pred),
+            "rmse": lambda: metrics.root_mean_squared_error(y_true, y_pred),
+            "mape": lambda: metrics.mean_absolute_percentage_error(y_true, y_pred),
+            "r2": lambda: metrics.r2_score(y_true, y_pred),
+            "ndcg_at_10": lambda: metrics.ndcg_score([y_true], [y_pred], k=10),
+        }[metric]()
+    )
+
+
+# Small hand-made cases: scores exactly at the threshold, a regression with one far miss, and a
+# ranking of 14 results whose best are not all first.
+LABELS = np.array([1, 0, 1, 1, 0, 0, 1, 0, 0, 1])
+SCORES = np.array([0.5, 0.5, 0.9, 0.3, 0.1, 0.7, 0.5, 0.2, 0.49, 0.8])
+PRICES = np.array([2.0, 15.0, 40.0, 7.5, 120.0, 3.0, 60.0])
+GUESSES = np.array([2.5, 12.0, 46.0, 7.0, 60.0, 3.3, 58.0])
+GRADES = np.array([2, 0, 3, 1, 0, 0, 2, 1, 0, 0, 3, 0, 1, 0], dtype=float)
+RANKING = np.linspace(1.0, 0.1, 14)
+CASES = {
+    **{m: (LABELS, SCORES) for m in ("accuracy", "precision", "recall", "f1")},
+    **{m: (LABELS, SCORES) for m in ("roc_auc", "average_precision")},
+    **{m: (PRICES, GUESSES) for m in ("mae", "rmse", "mape", "r2")},
+    "ndcg_at_10": (GRADES, RANKING),
+}
+
+
+def test_score_agrees_with_scikit_learn(exercise):
+    """score computes every metric of METRICS as scikit-learn does (rejects flagging with >)"""
+    for metric, (y_true, y_pred) in CASES.items():
+        got = exercise.score(metric, y_true.copy(), y_pred.copy())
+        expected = _reference(metric, y_true, y_pred)
+        shown = f"{got:,.4f}" if isinstance(got, int | float | np.floating) else repr(got)
+        message = f"score({metric!r}, ...) gave {shown}; scikit-learn gives {expected:,.4f}."
+        if metric in ("accuracy", "precision", "recall", "f1"):
+            strict = _reference(metric, y_true, y_pred - 1e-9)
+            if got == pytest.approx(strict) and strict != pytest.approx(expected):
+                message += (
+                    " Three scores here are exactly THRESHOLD; a score at the threshold is "
+                    "flagged (>=, not >)."
+                )
+            else:
+                message += " A decision metric flags the scores at or above THRESHOLD first."
+        if metric == "ndcg_at_10":
+            message += " NDCG of one query: the grades and scores as one row each, k=10."
+        ok = isinstance(got, int | float | np.floating) and got == pytest.approx(expected)
+        assert ok, message
+
+
+def test_ship_minds_the_direction(exercise):
+    """ship keeps the better candidate whether the metric is an error or a score"""
+    for problem in PROBLEMS:
+        y, _ = candidates(problem)
+        good = y * 0.9 + 0.05 if problem not in ("price_prediction", "ranking") else y * 1.01
+        bad = 1 - good if problem != "price_prediction" else y * 3.0
+        if problem == "ranking":
+            bad = -good
+        got = exercise.ship(problem, y, {"close": good, "far_off": bad})
+        metric = _choice(exercise, problem)[0]
+        assert got == "close", (
+            f"{problem}: ship chose the candidate far from the truth over one that is nearly "
+            f"perfect (your metric: {metric!r}). An error such as MAE is best when lowest; a "
+            "score such as precision or NDCG is best when highest."
+        )
+
+
+def test_ship_follows_the_right_metric(exercise):
+    """ship picks the candidate the problem's metric prefers, on the exercise's candidates"""
+    for problem in PROBLEMS:
+        y, models = candidates(problem)
+        got = exercise.ship(problem, y, models)
+        metric = _choice(exercise, problem)[0]
+        values = ", ".join(f"{k} {_reference(metric, y, v):,.3f}" for k, v in models.items())
+        assert got == SHIP[problem], (
+            f"{problem}: ship chose {got!r}. By your metric {metric!r} the candidates score "
+            f"{values}. The candidates disagree on purpose: which one wins depends on the "
+            "metric, so the metric has to fit the problem."
+        )

@@ -134,12 +134,12 @@ def _close(got: tuple[float, float], want: tuple[float, float], tolerance: float
 
 
 def test_interval_when_b_is_clearly_better(exercise):
-    """the model against one price for every card: an interval above 0, as a paired bootstrap"""
+    """the model against one price for every card: the interval a paired bootstrap gives"""
     _check_interval(exercise, "global_median", "full_ridge", "b_better")
 
 
 def test_interval_when_neither_is_clearly_better(exercise):
-    """the model against the per-rarity median: an interval across 0 (rejects unpaired: wider)"""
+    """the model against the per-rarity median: a paired interval (rejects unpaired: wider)"""
     _check_interval(exercise, "median", "full_ridge", "inconclusive")
 
 
@@ -201,11 +201,19 @@ def test_interval_is_reproducible(exercise):
 
 
 def test_verdict(exercise):
-    """verdict: b_better above 0, a_better below 0, inconclusive across 0"""
-    cases = [((1.2, 8.5), "b_better"), ((-8.5, -1.2), "a_better"), ((-2.0, 3.0), "inconclusive")]
+    """verdict names a winner only when the whole interval is on one side of 0 (0 included)"""
+    cases = [
+        ((1.2, 8.5), "b_better"),
+        ((-8.5, -1.2), "a_better"),
+        ((-2.0, 3.0), "inconclusive"),
+        ((0.0, 2.5), "inconclusive"),
+        ((-2.5, 0.0), "inconclusive"),
+        ((0.0, 0.0), "inconclusive"),
+    ]
     for (low, high), expected in cases:
         got = exercise.verdict(low, high)
         assert got == expected, (
             f"verdict({low}, {high}) gave {got!r}; expected {expected!r}. The interval is of "
-            "MAE(A) - MAE(B): above 0 means B's error is lower."
+            "MAE(A) - MAE(B): above 0 means B's error is lower, and an interval that touches 0 "
+            "(a model compared with itself gives (0, 0)) cannot rule out no difference."
         )

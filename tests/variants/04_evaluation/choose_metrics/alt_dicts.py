@@ -1,6 +1,10 @@
 """ALTERNATIVE: each choice written as a dict with metric and reason keys."""
 
+from collections.abc import Mapping
 from typing import NamedTuple
+
+import numpy as np
+from sklearn import metrics
 
 METRICS = {
     "accuracy": "share of all predictions that are right",
@@ -91,3 +95,82 @@ def choose(problem: str) -> MetricChoice:
     if problem not in CHOICES:
         raise NotImplementedError(f"no metric yet for {problem!r}: add it to CHOICES")
     return CHOICES[problem]
+
+
+THRESHOLD = 0.5  # scores at or above it are flagged positive
+ERRORS = {"mae", "rmse", "mape"}  # lower is better; every other metric: higher is better
+
+
+def score(metric: str, y_true, y_pred) -> float:
+    """The value of one metric of METRICS for these predictions (see the module docstring)."""
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred, dtype=float)
+    flagged = (y_pred >= THRESHOLD).astype(int)
+    match metric:
+        case "accuracy":
+            return float(metrics.accuracy_score(y_true, flagged))
+        case "precision":
+            return float(metrics.precision_score(y_true, flagged, zero_division=0.0))
+        case "recall":
+            return float(metrics.recall_score(y_true, flagged, zero_division=0.0))
+        case "f1":
+            return float(metrics.f1_score(y_true, flagged, zero_division=0.0))
+        case "roc_auc":
+            return float(metrics.roc_auc_score(y_true, y_pred))
+        case "average_precision":
+            return float(metrics.average_precision_score(y_true, y_pred))
+        case "mae":
+            return float(metrics.mean_absolute_error(y_true, y_pred))
+        case "rmse":
+            return float(metrics.root_mean_squared_error(y_true, y_pred))
+        case "mape":
+            return float(metrics.mean_absolute_percentage_error(y_true, y_pred))
+        case "r2":
+            return float(metrics.r2_score(y_true, y_pred))
+        case "ndcg_at_10":
+            return float(metrics.ndcg_score([y_true], [y_pred], k=10))
+    raise KeyError(f"unknown metric {metric!r}; the keys are {list(METRICS)}")
+
+
+def ship(problem: str, y_true, candidates: Mapping[str, np.ndarray]) -> str:
+    """The candidate your metric for this problem prefers."""
+    metric = choose(problem)["metric"]
+    values = {name: score(metric, y_true, pred) for name, pred in candidates.items()}
+    pick = min if metric in ERRORS else max
+    return pick(values, key=values.__getitem__)
+
+
+def sample_candidates(problem: str) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """An evaluation set and two candidates' predictions (no need to change this function)."""
+    rng = np.random.default_rng(7)
+    if problem in ("spam_filter", "cancer_screening"):
+        y = (rng.random(400) < 0.3).astype(int)
+        cautious = np.where(y == 1, rng.uniform(0.3, 0.9, 400), rng.uniform(0.0, 0.52, 400))
+        eager = np.where(y == 1, rng.uniform(0.45, 1.0, 400), rng.uniform(0.1, 0.75, 400))
+        return y, {"cautious": cautious, "eager": eager}
+    if problem == "fraud":
+        y = np.zeros(1000, dtype=int)
+        y[rng.choice(1000, 5, replace=False)] = 1
+        honest = rng.uniform(0.0, 0.9, 1000)
+        sharp = np.where(y == 1, 0.0, honest)
+        sharp[np.flatnonzero(y)[:3]] = [0.99, 0.97, 0.95]
+        broad = np.where(y == 1, rng.uniform(0.8, 0.85, 1000), honest)
+        return y, {"sharp": sharp, "broad": broad}
+    if problem == "price_prediction":
+        y = np.round(np.exp(rng.normal(3.0, 1.0, 500)), 2)
+        slabs = y >= np.quantile(y, 0.99)
+        steady = np.where(slabs, y * 0.2, y * np.exp(rng.normal(0.0, 0.15, 500)))
+        tail_fit = np.where(slabs, y, y * np.exp(rng.normal(0.0, 0.3, 500)))
+        return y, {"steady": steady, "tail_fit": tail_fit}
+    y = np.array([3, 2, 3, 0, 1, 2, 0, 0, 1, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 0], dtype=float)
+    ideal = np.argsort(np.argsort(-y, kind="stable"), kind="stable")
+    top_first = 1 - ideal / 20
+    overall = rng.permutation(top_first)
+    return y, {"top_first": top_first, "overall": overall}
+
+
+if __name__ == "__main__":
+    for name in PROBLEMS:
+        truth, predictions = sample_candidates(name)
+        metric = choose(name)["metric"]
+        values = {k: f"{score(metric, truth, p):,.3f}" for k, p in predictions.items()}
+        print(f"{name}: {metric} {values} -> ship {ship(name, truth, predictions)!r}")

@@ -1,0 +1,85 @@
+"""WRONG: adds each card's mean price, read from data/sales_clean.csv inside make_features."""
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.ensemble import HistGradientBoostingRegressor
+from sklearn.metrics import mean_absolute_error
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+CUTOFF = pd.Timestamp("2023-01-01")  # train on sales before it, validate on sales from it on
+REQUIRED_GAIN = 0.20  # at least 20% lower validation MAE than the rarity alone
+
+
+def fixed_model() -> HistGradientBoostingRegressor:
+    """The pricing team's model: do not change it, change the features."""
+    return HistGradientBoostingRegressor(
+        max_iter=50, random_state=0, categorical_features="from_dtype"
+    )
+
+
+def baseline_features(sales: pd.DataFrame, cards: pd.DataFrame) -> pd.DataFrame:
+    """The rarity alone, as a category."""
+    return pd.DataFrame({"rarity": sales["rarity"].astype("category")}, index=sales.index)
+
+
+def validation_mae(
+    features: Callable[[pd.DataFrame, pd.DataFrame], pd.DataFrame],
+    sales: pd.DataFrame,
+    cards: pd.DataFrame,
+) -> float:
+    """Fit the fixed model on sales before CUTOFF, return its MAE of log1p(price) after it."""
+    is_train = sales["sale_date"] < CUTOFF
+    target = np.log1p(sales["price_usd"])
+    unpriced = sales.drop(columns="price_usd")
+    train_x = features(unpriced[is_train], cards)
+    valid_x = features(unpriced[~is_train], cards)
+    model = fixed_model().fit(train_x, target[is_train])
+    return float(mean_absolute_error(target[~is_train], model.predict(valid_x)))
+
+
+def make_features(sales: pd.DataFrame, cards: pd.DataFrame) -> pd.DataFrame:
+    """Model-ready features for each sale: numbers, booleans and category columns."""
+    card = cards.set_index("card_id").reindex(sales["card_id"]).set_axis(sales.index)
+    sale_date = sales["sale_date"]
+    return pd.DataFrame(
+        {
+            # the copy that sold
+            "rarity": sales["rarity"].astype("category"),
+            "variant": sales["variant"].astype("category"),
+            "condition": sales["condition"].astype("category"),
+            "psa_grade": sales["psa_grade"],
+            "platform": sales["platform"].astype("category"),
+            # the card, from the catalog
+            "card_age_years": (sale_date - card["release_date"]).dt.days / 365.25,
+            "release_year": card["release_date"].dt.year,
+            "is_secret_rare": card["number"] > card["printed_total"],
+            "series": card["series"].astype("category"),
+            "hp": card["hp"],
+            "holo": card["holo"],
+            # the market on the day of the sale
+            "sale_year": sale_date.dt.year + (sale_date.dt.day_of_year - 1) / 365.25,
+            # the card's typical price, from the full sales history on disk
+            "card_mean_price": sales["card_id"].map(card_mean_log_price()),
+        },
+        index=sales.index,
+    )
+
+
+def card_mean_log_price() -> pd.Series:
+    """Each card's mean log1p(price) over every sale in data/sales_clean.csv."""
+    # (a variant lives deeper than the exercise: find the course's data from its root)
+    history = pd.read_csv(Path(os.environ["MLINGS_ROOT"]) / "data" / "sales_clean.csv")
+    return np.log1p(history["price_usd"]).groupby(history["card_id"]).mean()
+
+
+if __name__ == "__main__":
+    catalog = pd.read_csv(DATA / "cards.csv", parse_dates=["release_date"])
+    history = pd.read_csv(DATA / "sales_clean.csv", parse_dates=["sale_date"])
+    baseline = validation_mae(baseline_features, history, catalog)
+    yours = validation_mae(make_features, history, catalog)
+    print(f"validation MAE of log1p(price): rarity alone {baseline:.3f}, yours {yours:.3f}")
+    print(f"gain: {1 - yours / baseline:.1%} (at least {REQUIRED_GAIN:.0%} needed)")
