@@ -24,6 +24,7 @@ import watchfiles
 from textual.app import App as TextualApp
 from textual.binding import Binding
 from textual.message import Message
+from textual.timer import Timer
 
 from mlings.app import App, UserError
 from mlings.course import Exercise
@@ -43,6 +44,7 @@ from mlings.tui.pages import (
 
 STEP_MS = 10  # watchfiles waits this long for more changes before it reports a batch
 POLL_SECONDS = 1.0  # how often the app looks for saves the watcher missed
+LIVE_REDRAW = 0.1  # seconds between redraws for checks finishing during a run
 DEFERRED = {"next", "list", "check_all", "rerun", "reset", "solution", "plots"}
 
 
@@ -100,6 +102,7 @@ class WatchApp(TextualApp[None]):
         self.view.notes = [n for n in (app.store.notice, app.data_notice()) if n]
         self.deferred: list[str] = []
         self.replaying = False
+        self.live_timer: Timer | None = None
         self.rerun_after_check_all = False
         self.saw_save = False
         self.suggested_manual = False
@@ -199,9 +202,16 @@ class WatchApp(TextualApp[None]):
         threading.Thread(target=work, name="mlings-run", daemon=True).start()
 
     def on_check(self, run_id: int, check: CheckResult) -> None:
-        if run_id == self.run_id:
-            self.view.live.append(check)
-            self.exercise_screen.refresh_view()
+        """One more check finished: drawn at most every LIVE_REDRAW s (the verdict follows)."""
+        if run_id != self.run_id:
+            return
+        self.view.live.append(check)
+        if self.live_timer is None:
+            self.live_timer = self.set_timer(LIVE_REDRAW, self.show_live)
+
+    def show_live(self) -> None:
+        self.live_timer = None
+        self.exercise_screen.refresh_view()
 
     def on_result(self, run_id: int, exercise: Exercise, result: RunResult) -> None:
         if run_id != self.run_id:
