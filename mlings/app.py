@@ -211,6 +211,13 @@ class App:
             self._engine = open_engine(self.engine_kind)
         return self._engine
 
+    def warm_up(self) -> None:
+        """Start the warm worker now, so it imports the libraries while the screen starts."""
+        from mlings.engine.runner import WarmEngine
+
+        if isinstance(self.engine, WarmEngine):
+            self.engine.start()
+
     def job(
         self,
         exercise: Exercise,

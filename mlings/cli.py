@@ -169,10 +169,11 @@ def _watch(manual: bool) -> None:
             "Watch mode needs a terminal (this looks like a pipe or CI). Use `mlings run` to "
             "check one exercise, or `mlings verify` to check them all."
         )
-    from mlings.watch import run_watch
-
     app = open_app()
     try:
+        app.warm_up()
+        from mlings.watch import run_watch  # Textual loads while the worker starts
+
         run_watch(app, manual=manual)
     finally:
         app.close()
