@@ -12,6 +12,7 @@ import os
 import resource
 import signal
 import sys
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,10 @@ from mlings.engine import guard, plugin, procs
 OUTPUT_FILE = "output.txt"
 SCRATCH_DIR = "scratch"
 BASETEMP_DIR = "tmp"  # pytest's tmp_path folders, inside the run folder so their plots can be kept
+# Taken when this module is imported, before any learner code: replacing plugin.emit or
+# plugin._tampered later does not change what the child says last.
+_EMIT = plugin.emit
+_TAMPERED = plugin._tampered
 SELF_STOP = 0.5  # seconds past its timeout a child kills itself when nobody else has
 PARENT_ENV = "MLINGS_PARENT"  # the cold child's expected parent (the tool)
 MAX_OUTPUT_FILE = 256 * 2**20  # bytes a run may write to any one file, prints included
@@ -127,6 +132,14 @@ def confine(request: Request) -> None:
     os.chdir(scratch)
 
 
+def _safe(test: Callable[[], bool]) -> bool:
+    """``test()``, or True if it can't even be asked (the learner's code broke it)."""
+    try:
+        return bool(test())
+    except Exception:
+        return True
+
+
 def _parent_gone(signum: int, frame: object) -> None:
     """The supervisor ended: take everything this run started down with us."""
     procs.kill_descendants()
@@ -175,7 +188,7 @@ def run_checks(request: Request, events_fd: int, parent: int) -> int:
                 stream.flush()
         if plugin.is_armed_here():  # not in a copy the learner's code forked
             procs.kill_descendants()
-            plugin.emit("clean", exitcode=code)
+            _EMIT("clean", exitcode=code, tampered=_safe(_TAMPERED))
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ tells which check it was in. Events never carry the check's own source, only the
 
 from __future__ import annotations
 
+import enum
 import functools
 import importlib.util
 import inspect
@@ -15,8 +16,9 @@ import json
 import linecache
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType, TracebackType
+from types import FunctionType, ModuleType, TracebackType
 from typing import Any
 
 import pytest
@@ -175,10 +177,83 @@ def _load_error(exc: BaseException) -> dict[str, Any]:
     return {"kind": kind, "message": message, "frame": learner_frame(exc.__traceback__)}
 
 
+_COMPARISONS = ("__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__bool__", "__hash__")
+_PLAIN = {float: float.__float__, int: int.__int__, str: str.__str__, complex: complex.__complex__}
+
+
+def _learners(kind: type) -> bool:
+    """Whether a class comes from the learner's files (not numpy's, not the standard library's)."""
+    module = sys.modules.get(kind.__module__)
+    where = getattr(module, "__file__", None) or ""
+    return kind.__module__ == MODULE_NAME or (
+        bool(where) and Path(where).resolve().is_relative_to(exercise_path().parent)
+    )
+
+
+def plain(value: Any) -> Any:
+    """``value`` as its built-in type if it is a learner's subclass that redefines comparisons.
+
+    A ``float`` whose ``__eq__`` always says True would pass any ``==`` check; the checks compare
+    the plain number instead. Enums, named tuples and library types (numpy's) are left alone.
+    """
+    kind = type(value)
+    if kind in _PLAIN or kind is bool or value is None:
+        return value
+    for base, raw in _PLAIN.items():
+        if (
+            isinstance(value, base)
+            and any(getattr(kind, n, None) is not getattr(base, n, None) for n in _COMPARISONS)
+            and not isinstance(value, enum.Enum)
+            and _learners(kind)
+        ):
+            return raw(value)
+    return value
+
+
+class CheckedModule(ModuleType):
+    """The learner's module as the checks see it: its functions return plain values.
+
+    Everything else goes straight to the real module (``monkeypatch.setattr`` included).
+    """
+
+    def __init__(self, real: ModuleType) -> None:
+        super().__init__(real.__name__)
+        object.__setattr__(self, "_mlings_real", real)
+        object.__setattr__(self, "_mlings_wrapped", {})
+
+    def __getattribute__(self, name: str) -> Any:
+        real = object.__getattribute__(self, "_mlings_real")
+        value = getattr(real, name)
+        if isinstance(value, FunctionType) and value.__module__ == MODULE_NAME:
+            wrapped = object.__getattribute__(self, "_mlings_wrapped")
+            if value not in wrapped:
+                wrapped[value] = _returning_plain(value)
+            return wrapped[value]
+        return value
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(object.__getattribute__(self, "_mlings_real"), name, value)
+
+    def __delattr__(self, name: str) -> None:
+        delattr(object.__getattribute__(self, "_mlings_real"), name)
+
+    def __dir__(self) -> list[str]:
+        return dir(object.__getattribute__(self, "_mlings_real"))
+
+
+def _returning_plain(function: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(function)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return plain(function(*args, **kwargs))
+
+    return call
+
+
 @pytest.fixture(scope="session")
 def exercise() -> ModuleType:
-    """The learner's module, imported once in this fresh process."""
-    return _state["module"]
+    """The learner's module, imported once in this fresh process (its functions return plain
+    values: see ``plain``)."""
+    return CheckedModule(_state["module"])
 
 
 @pytest.fixture(scope="session")
@@ -239,7 +314,9 @@ def _tampered() -> bool:
             json,
         )
     }
-    guarded = _state.get("guarded", {})
+    if "guarded" not in _state:  # no check was collected: nothing to compare yet
+        return False
+    guarded = _state["guarded"]
     if any(_static(owners[oid], name) is not value for (oid, name), value in guarded.items()):
         return True
     items = _state.get("items", [])

@@ -154,6 +154,16 @@ def kill_marked(marker: str) -> int:
     return len(seen)
 
 
+def kill_marked_by(tool: int) -> None:
+    """Kill every run process whose marker names ``tool`` as its owner."""
+    for _ in range(SWEEP_ROUNDS):
+        pids = [pid for pid, value in _marked(None) if owner(value) == tool]
+        if not pids:
+            break
+        for pid in pids:
+            _kill(pid)
+
+
 def alive(pid: int) -> bool:
     """Whether a process ``pid`` exists (ours or not)."""
     try:

@@ -185,11 +185,21 @@ class Collector:
             self.collect_error = event.get("message", "")
         elif kind == "done":
             self.done = True
-            self.tampered = bool(event.get("tampered"))
+            self._tamper(bool(event.get("tampered")))
         elif kind == "clean":
             self.clean = True
             self.exitcode = event.get("exitcode")
+            self._tamper(bool(event.get("tampered")))
         return None
+
+    def _tamper(self, tampered: bool) -> None:
+        """Once the run says its code changed how checks run, no check of it counts."""
+        if tampered:
+            self.tampered = True
+            self.checks = [
+                CheckResult(c.id, c.title, False, TAMPERED, None, "Tampered", c.points)
+                for c in self.checks
+            ]
 
     def finish(self, expected: tuple[str, ...]) -> None:
         """Add a failed result for each expected check that never reported."""

@@ -23,7 +23,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -45,6 +45,7 @@ DEFAULT_MEMORY_MB = 2048
 OUTPUT_CAP = 8 * 1024  # bytes of the learner's prints kept for the screen
 GRACE = 5.0  # seconds the tool waits beyond a run's timeout before giving up on the worker
 CANCEL_POLL = 0.02  # seconds between looks at a run's cancel flag
+INTERRUPT_POLL = 0.1  # seconds between looks for Ctrl-C while waiting for many runs
 
 PACKAGE = Path(__file__).resolve().parents[1]  # mlings itself: no run may write to it
 ENGINE_LOST = (
@@ -232,9 +233,9 @@ class _BaseEngine:
         expected = expected_checks(check_source) if check_source is not None else ()
         run_dir = procs.temp_folder("mlings-run-")
         try:
-            for _attempt in range(2):
+            for start in (self._start, self._retry_start):
                 request = self.request(job, run_dir)
-                collector, ended = self._supervise(request, job, on_check, cancel)
+                collector, ended = self._supervise(request, job, start, on_check, cancel)
                 if not ended.lost:
                     break
             collector.finish(expected)
@@ -274,14 +275,23 @@ class _BaseEngine:
             plots=plots,
         )
 
+    def _retry_start(self, request: Request, events_w: int) -> _Child:
+        """Start a run again after its worker was lost under it."""
+        return self._start(request, events_w)
+
     def _supervise(
-        self, request: Request, job: Job, on_check: OnCheck | None, cancel: threading.Event | None
+        self,
+        request: Request,
+        job: Job,
+        start: Callable[[Request, int], _Child],
+        on_check: OnCheck | None,
+        cancel: threading.Event | None,
     ) -> tuple[Collector, _Ended]:
         """Start the run and follow it to its end; whatever happens, nothing of it is left."""
         collector = Collector()
         events_r, events_w = os.pipe()
         try:
-            child = self._start(request, events_w)
+            child = start(request, events_w)
         finally:
             os.close(events_w)
         os.set_blocking(events_r, False)
@@ -382,31 +392,36 @@ class _ColdChild:
         self.stop()
 
 
+def start_cold(request: Request, events_w: int) -> _ColdChild:
+    """Start ``python -m mlings.engine.child`` for ``request``; the request goes on its stdin."""
+    env = {
+        **os.environ,
+        "MLINGS_EVENTS_FD": str(events_w),
+        PARENT_ENV: str(os.getpid()),
+        procs.MARKER_ENV: request.marker,
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mlings.engine.child"],
+        pass_fds=(events_w,),
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        cwd=request.run_dir,
+    )
+    assert proc.stdin is not None
+    with contextlib.suppress(OSError):  # the request (and its nonce) never on a command line
+        proc.stdin.write(request.to_json().encode() + b"\n")
+        proc.stdin.close()
+    return _ColdChild(proc)
+
+
 class ColdEngine(_BaseEngine):
     """Each run is a fresh ``python -m mlings.engine.child`` process (slower, works anywhere)."""
 
     def _start(self, request: Request, events_w: int) -> _ColdChild:
-        env = {
-            **os.environ,
-            "MLINGS_EVENTS_FD": str(events_w),
-            PARENT_ENV: str(os.getpid()),
-            procs.MARKER_ENV: request.marker,
-        }
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "mlings.engine.child"],
-            pass_fds=(events_w,),
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-            cwd=request.run_dir,
-        )
-        assert proc.stdin is not None
-        with contextlib.suppress(OSError):  # the request (and its nonce) never on a command line
-            proc.stdin.write(request.to_json().encode() + b"\n")
-            proc.stdin.close()
-        return _ColdChild(proc)
+        return start_cold(request, events_w)
 
 
 class _WarmChild:
@@ -494,6 +509,11 @@ class WarmEngine(_BaseEngine):
             conn = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         return _WarmChild(conn, functools.partial(self._lost, worker))
 
+    def _retry_start(self, request: Request, events_w: int) -> _Child:
+        """A run whose worker was lost runs again in a fresh process of its own: were it the
+        run that killed the worker, it can't take the other runs down a second time."""
+        return start_cold(request, events_w)
+
     def _lost(self, worker: subprocess.Popen[bytes]) -> None:
         """A run lost ``worker``: stop it, unless another run has already replaced it."""
         with self._lock:
@@ -559,6 +579,8 @@ def run_many(
             for future in futures:
                 future.add_done_callback(functools.partial(_report, on_result))
         for future in futures:
+            while not future.done():  # wake now and then: Ctrl-C is handled between waits
+                wait([future], timeout=INTERRUPT_POLL)
             yield future.result()
     finally:
         cancel.set()
