@@ -20,6 +20,7 @@ _ESCAPES = re.compile(
     r"|\x1b[@-Z\\-_]?"  # other escapes, and a lone ESC
     r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
     r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"  # every other control character but tab and newline
+    r"|[\ud800-\udfff]"  # lone surrogates: no encoding can write them
 )
 MAX_LINE = 400  # characters of a source line shown in a code frame
 
