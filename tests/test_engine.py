@@ -639,3 +639,14 @@ def test_out_of_memory_is_a_crash_at_import_as_in_a_check(engine: Engine, tmp_pa
     at_import = engine.run(hostile_job(tmp_path, "memory_at_import", timeout=30, memory_mb=1024))
     assert at_import.status is Status.CRASHED, at_import
     assert "1024 MiB memory cap" in at_import.message
+
+
+def test_memory_is_capped_per_run_where_a_cgroup_is_delegated_else_per_process() -> None:
+    group = procs.memory_group(f"{os.getpid()}:cgroup-test", 64 * 2**20)
+    if procs._delegated() is None:
+        assert group is None, "no delegated cgroup v2 here: the per-process limit stays"
+        return
+    assert group is not None
+    assert (group / "memory.max").read_text().strip() == str(64 * 2**20)
+    procs.remove_group(str(group))
+    assert not group.exists()

@@ -54,6 +54,7 @@ class Request:
     env: dict[str, str] = field(default_factory=dict)  # extra variables (a grade's seed, ...)
     nonce: str = ""  # stamps every event: lines the learner's code writes to the pipe lack it
     marker: str = ""  # MLINGS_RUN of every process the run starts (see procs)
+    cgroup: str = ""  # the run's own cgroup v2 group (memory for all its processes), if any
     protect: tuple[str, ...] = ()  # folders no run may write to (the checks, mlings itself)
     hide: tuple[str, ...] = ()  # folders no run may open at all (the reference solutions)
 
@@ -114,7 +115,11 @@ def _limit(kind: int, value: int) -> None:
 
 
 def confine(request: Request) -> None:
-    """Cap memory, file size and core dumps; send prints to the output file; work in scratch."""
+    """Cap memory, file size and core dumps; send prints to the output file; work in scratch.
+
+    The memory cap is per process (``RLIMIT_DATA``); where the run has a cgroup of its own
+    (``request.cgroup``) that group caps all its processes together as well.
+    """
     _limit(resource.RLIMIT_DATA, request.memory_mb * 2**20)
     _limit(resource.RLIMIT_CORE, 0)
     _limit(resource.RLIMIT_FSIZE, MAX_OUTPUT_FILE)
@@ -160,6 +165,7 @@ def leash(request: Request, parent: int) -> None:
     signal.signal(signal.SIGALRM, signal.SIG_DFL)
     procs.die_with_parent(signal.SIGTERM, parent)
     procs.become_subreaper()
+    procs.join_group(request.cgroup)
     signal.setitimer(signal.ITIMER_REAL, request.timeout + SELF_STOP)
 
 

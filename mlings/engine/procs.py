@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import os
 import shutil
 import signal
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -205,3 +207,70 @@ def clean_stale() -> None:
 def temp_folder(prefix: str) -> Path:
     """A fresh temporary folder named after this tool's pid, so a later start can clean it."""
     return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-"))
+
+
+# --- memory per run --------------------------------------------------------------------------
+# Where the machine gives us a writable cgroup v2 whose memory controller is delegated to its
+# sub-groups, each run gets a group of its own with ``memory.max`` = the run's cap: all its
+# processes together stay under it, and ``cgroup.kill`` ends every one of them. Elsewhere (cgroup
+# v1, no delegation, macOS) there is no group and the cap stays per process: ``RLIMIT_DATA`` in
+# each of the run's processes (see child.confine), so a run of N processes may use N times it.
+
+CGROUP_ROOT = Path("/sys/fs/cgroup")
+
+
+@functools.cache
+def _delegated() -> Path | None:
+    """Our own cgroup v2 folder, if it lets us make sub-groups with a memory limit."""
+    try:
+        lines = Path("/proc/self/cgroup").read_text().splitlines()
+        own = next(line[3:] for line in lines if line.startswith("0::"))
+        base = CGROUP_ROOT / own.lstrip("/")
+        controllers = (base / "cgroup.subtree_control").read_text().split()
+    except (OSError, StopIteration):
+        return None
+    return base if "memory" in controllers and os.access(base, os.W_OK) else None
+
+
+def memory_group(marker: str, limit_bytes: int) -> Path | None:
+    """A cgroup for one run capped at ``limit_bytes`` in all; None where none can be made."""
+    base = _delegated()
+    if base is None:
+        return None
+    group = base / f"mlings-run-{marker.replace(':', '-')}"
+    try:
+        group.mkdir()
+        (group / "memory.max").write_text(f"{limit_bytes}\n")
+    except OSError:
+        return None
+    with contextlib.suppress(OSError):
+        (group / "memory.swap.max").write_text("0\n")
+    return group
+
+
+def join_group(group: str) -> None:
+    """Move this process (and so all it starts) into a run's group."""
+    if group:
+        with contextlib.suppress(OSError):
+            Path(group, "cgroup.procs").write_text(f"{os.getpid()}\n")
+
+
+def remove_group(group: str) -> None:
+    """Kill whatever is left in a run's group, then remove the group."""
+    if not group:
+        return
+    folder = Path(group)
+    try:
+        (folder / "cgroup.kill").write_text("1\n")  # Linux 5.14+
+    except OSError:
+        with contextlib.suppress(OSError):
+            for pid in (folder / "cgroup.procs").read_text().split():
+                _kill(int(pid))
+    for _ in range(SWEEP_ROUNDS):
+        try:
+            folder.rmdir()
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            time.sleep(0.01)

@@ -203,6 +203,7 @@ class _BaseEngine:
             protect.append(str(check.parent))
         solutions = root / "solutions"
         hide = () if exercise.is_relative_to(solutions) else (str(solutions),)
+        marker = f"{os.getpid()}:{next(_run_ids)}"
         return Request(
             exercise=str(exercise),
             check=str(check),
@@ -213,7 +214,8 @@ class _BaseEngine:
             strict=job.strict,
             env=dict(job.env),
             nonce=secrets.token_hex(16),
-            marker=f"{os.getpid()}:{next(_run_ids)}",
+            marker=marker,
+            cgroup=str(procs.memory_group(marker, job.memory_mb * 2**20) or ""),
             protect=tuple(protect),
             hide=hide,
         )
@@ -322,6 +324,7 @@ class _BaseEngine:
             raise
         finally:
             os.close(events_r)
+            procs.remove_group(request.cgroup)
         if not collector.clean:  # the child did not clean up after itself: sweep by marker
             procs.kill_marked(request.marker)
         return collector, ended
