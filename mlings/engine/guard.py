@@ -21,17 +21,22 @@ WRITING = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 CHANGES = frozenset(
     {"os.rename", "os.remove", "os.rmdir", "os.truncate", "os.chmod", "os.link", "os.symlink"}
 )
-WATCHED = CHANGES | {"open"}
 
 
-def _inside(path: object, folders: tuple[str, ...]) -> bool:
+def _inside(path: object, folders: tuple[str, ...], follow: bool = False) -> bool:
+    """Whether ``path`` lies in one of ``folders``.
+
+    By its absolute name (no system call: this runs on every ``open``); ``follow`` resolves links
+    too, for the rare events that make one. Links into the folders can't be made during a run,
+    so only one made beforehand, by hand, would slip through.
+    """
     if isinstance(path, int) or not folders:
         return False
     try:
         text = os.fsdecode(os.fspath(path))  # type: ignore[arg-type]
     except TypeError:
         return False
-    full = os.path.realpath(text)
+    full = os.path.realpath(text) if follow else os.path.abspath(text)
     return any(full == folder or full.startswith(folder + os.sep) for folder in folders)
 
 
@@ -41,27 +46,48 @@ def _writes(mode: object, flags: object) -> bool:
     return isinstance(flags, int) and bool(flags & WRITING)
 
 
+def _normal(path: object) -> str | None:
+    """An absolute, normalised spelling of ``path`` without system calls; None for an fd."""
+    if type(path) is not str:
+        if isinstance(path, int):
+            return None
+        try:
+            path = os.fsdecode(os.fspath(path))  # type: ignore[arg-type]
+        except TypeError:
+            return None
+    assert isinstance(path, str)
+    if path.startswith("/") and "/." not in path and "//" not in path:
+        return path  # the common case, kept cheap: this runs on every open
+    return os.path.abspath(path)
+
+
 def install(request: Request) -> None:
     """Vet this process's file operations from now on (cannot be undone)."""
-    protect = tuple(os.path.realpath(p) for p in request.protect)
-    hide = tuple(os.path.realpath(p) for p in request.hide)
+    protect = tuple({f for p in request.protect for f in (os.path.abspath(p), os.path.realpath(p))})
+    hide = tuple({f for p in request.hide for f in (os.path.abspath(p), os.path.realpath(p))})
     if not protect and not hide:
         return
+    # a path is inside a folder if it is the folder or starts with it and a separator
+    protected = (frozenset(protect), tuple(f + os.sep for f in protect))
+    hidden = (frozenset(hide), tuple(f + os.sep for f in hide))
+
+    def within(full: str, folders: tuple[frozenset[str], tuple[str, ...]]) -> bool:
+        return full in folders[0] or full.startswith(folders[1])
 
     def hook(event: str, args: tuple[Any, ...]) -> None:
-        if event not in WATCHED:
-            return
         if event == "open":
-            path, mode, flags = (*args, None, None, None)[:3]
-            if _inside(path, hide):
+            full = _normal(args[0])
+            if full is None:
+                return
+            if hide and within(full, hidden):
                 raise PermissionError(
                     "mlings: the reference solution can't be opened while the checks run"
                 )
-            if _writes(mode, flags) and _inside(path, protect):
+            if _writes(args[1], args[2]) and within(full, protected):
                 raise PermissionError("mlings: the checks can't be changed while they run")
-            return
-        targets = args[:2] if event in ("os.rename", "os.link", "os.symlink") else args[:1]
-        if any(_inside(target, protect + hide) for target in targets):
-            raise PermissionError("mlings: the checks can't be changed while they run")
+        elif event in CHANGES:
+            targets = args[:2] if event in ("os.rename", "os.link", "os.symlink") else args[:1]
+            if any(_inside(target, protect + hide, follow=True) for target in targets):
+                raise PermissionError("mlings: the checks can't be changed while they run")
 
     sys.addaudithook(hook)
