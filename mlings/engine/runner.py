@@ -294,6 +294,10 @@ class _BaseEngine:
         events_r, events_w = os.pipe()
         try:
             child = start(request, events_w)
+        except BaseException:  # interrupted while starting: what did start still ends
+            os.close(events_r)
+            procs.kill_marked(request.marker)
+            raise
         finally:
             os.close(events_w)
         os.set_blocking(events_r, False)
