@@ -1,9 +1,14 @@
 """The pytest plugin every check run loads: it imports the learner's file and streams results.
 
 It is loaded with ``-p mlings.engine.plugin`` in the child process (warm or cold). The runner names
-the learner's file in ``MLINGS_EXERCISE`` and an open pipe in ``MLINGS_EVENTS_FD``; every event is
-one JSON line on that pipe, written the moment it happens, so a run that is killed half-way still
-tells which check it was in. Events never carry the check's own source, only the learner's frames.
+the learner's file in ``MLINGS_EXERCISE``; the child hands the plugin the events pipe and the run's
+nonce (``arm``). Every event is one JSON line on that pipe, stamped with the nonce and written the
+moment it happens, so a run that is killed half-way still tells which check it was in. Events
+never carry the check's own source, only the learner's frames.
+
+The learner's file is imported once the checks are collected (so it can't rewrite them first),
+and what the verdict rests on (this plugin's functions, pytest's run loop, each check's code) is
+noted before and compared after every check: a change fails every check.
 """
 
 from __future__ import annotations

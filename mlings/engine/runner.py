@@ -178,7 +178,7 @@ def _read_output(run_dir: Path) -> Output:
     text = head.decode("utf-8", errors="replace")
     if total > OUTPUT_CAP:  # don't end on half a character
         text = text.rstrip("\ufffd")
-    return Output(text=clean_text(text, keep_lines=True), total_bytes=total)
+    return Output(text=clean_text(text), total_bytes=total, shown_bytes=len(head))
 
 
 class _BaseEngine:
