@@ -294,16 +294,27 @@ class App:
     def record(self, exercise: Exercise, result: RunResult, attempt: bool = True) -> None:
         """Save the outcome at once, so a pass is never lost."""
 
-        self.progress = self.store.update(
+        self.progress = self._save(
             lambda progress: progress.record_run(exercise.name, result.passed, attempt)
         )
+
+    def _save(self, change: Callable[[Progress], None]) -> Progress:
+        """Apply ``change`` to the saved progress; UserError (saying so) when it can't be saved."""
+        try:
+            return self.store.update(change)
+        except OSError as exc:
+            raise UserError(
+                f"mlings can't save your progress in {self.store.folder} ({exc.strerror or exc}). "
+                "Make that folder writable (or remove it to start afresh), then run again. This "
+                "last result was not saved."
+            ) from exc
 
     # --- changing state --------------------------------------------------------------------
     def set_current(self, exercise: Exercise) -> None:
         def change(progress: Progress) -> None:
             progress.current = exercise.name
 
-        self.progress = self.store.update(change)
+        self.progress = self._save(change)
 
     def reveal_hint(self, exercise: Exercise, all_hints: bool = False) -> int:
         """Raise the exercise's hint level by one (or to the last); returns the new level."""
@@ -313,14 +324,14 @@ class App:
             level = progress.hints.get(exercise.name, 0)
             progress.hints[exercise.name] = total if all_hints else min(total, level + 1)
 
-        self.progress = self.store.update(change)
+        self.progress = self._save(change)
         return self.progress.hints[exercise.name]
 
     def mark_welcomed(self) -> None:
         def change(progress: Progress) -> None:
             progress.welcomed = True
 
-        self.progress = self.store.update(change)
+        self.progress = self._save(change)
 
     def choose_path(self, name: str) -> None:
         if name not in self.course.paths:
@@ -331,7 +342,7 @@ class App:
             progress.path = name
             progress.current = None
 
-        self.progress = self.store.update(change)
+        self.progress = self._save(change)
 
     def reset(self, exercise: Exercise) -> Path | None:
         """Restore the original file and mark the exercise pending; where the old one was kept."""
@@ -342,7 +353,7 @@ class App:
                 f"mlings has no original copy of {exercise.path} (it keeps one from the first "
                 "time it sees a file). Get the file again from the course repository."
             ) from exc
-        self.progress = self.store.update(lambda progress: progress.reopen(exercise.name))
+        self.progress = self._save(lambda progress: progress.reopen(exercise.name))
         return kept
 
     def close(self) -> None:

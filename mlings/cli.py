@@ -17,6 +17,7 @@ from mlings import render, terminal
 from mlings.app import App, UserError
 from mlings.course import Course, Exercise
 from mlings.engine.results import CheckResult
+from mlings.progress import write_atomically
 
 # Commands that run no checks import nothing heavy: the engine (pytest), the watcher, the
 # authoring tools and the dataset (pandas) load inside the commands that use them.
@@ -294,7 +295,8 @@ def verify(
     else:
         text = reports.to_json(results) if format is Format.json else reports.to_junit(results)
     if output is not None:
-        output.write_text(text if text is not None else reports.to_json(results), encoding="utf-8")
+        # atomically, once every run has ended: a CI job never reads half a report
+        write_atomically(output, text if text is not None else reports.to_json(results))
         console.print(f"Report written to {output}.")
     elif text is not None:
         sys.stdout.write(text)

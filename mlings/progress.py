@@ -73,7 +73,10 @@ class Progress:
     @classmethod
     def from_json(cls, text: str) -> Progress:
         """Parse and validate; ValueError says what is wrong."""
-        data = json.loads(text)
+        try:
+            data = json.loads(text)
+        except RecursionError:  # nested thousands deep: damaged (or hostile), like any bad JSON
+            raise ValueError("the file is nested too deeply to be progress") from None
         if not isinstance(data, dict):
             raise ValueError("the file does not hold a JSON object")
         if data.get("format_version") != FORMAT_VERSION:

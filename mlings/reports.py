@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from xml.etree import ElementTree as ET
 
 from mlings.course import Exercise
-from mlings.engine.results import RunResult, Status
+from mlings.engine.results import RunResult, Status, clean_text
 
 Results = Sequence[tuple[Exercise, RunResult]]
+# What XML 1.0 cannot hold at all, escaped or not: most control characters, lone surrogates.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml(text: str) -> str:
+    """``text`` as XML can carry it: terminal escapes and forbidden characters removed."""
+    return _NOT_XML.sub("", clean_text(text))
 
 
 def to_json(results: Results) -> str:
@@ -19,10 +27,11 @@ def to_json(results: Results) -> str:
             "name": exercise.name,
             "module": exercise.module,
             "status": run.status.value,
-            "message": run.message,
+            "message": clean_text(run.message),
             "duration": round(run.duration, 3),
             "checks": [
-                {"title": c.title, "passed": c.passed, "message": c.message} for c in run.checks
+                {"title": clean_text(c.title), "passed": c.passed, "message": clean_text(c.message)}
+                for c in run.checks
             ],
         }
         for exercise, run in results
@@ -45,16 +54,16 @@ def to_junit(results: Results) -> str:
             suite = suites[exercise.module] = ET.SubElement(root, "testsuite", name=exercise.module)
         classname = f"{exercise.module}.{exercise.name}"
         for check in run.checks:
-            case = ET.SubElement(suite, "testcase", classname=classname, name=check.title)
+            case = ET.SubElement(suite, "testcase", classname=classname, name=_xml(check.title))
             if not check.passed:
-                ET.SubElement(case, "failure", message=check.message).text = check.message
+                message = _xml(check.message)
+                ET.SubElement(case, "failure", message=message).text = message
         if run.status in (Status.ERROR, Status.TIMEOUT, Status.CRASHED):
             case = ET.SubElement(
                 suite, "testcase", classname=classname, name=f"{exercise.name} ({run.status})"
             )
-            ET.SubElement(
-                case, "error", type=run.status.value, message=run.message
-            ).text = run.message
+            message = _xml(run.message)
+            ET.SubElement(case, "error", type=run.status.value, message=message).text = message
         case_count = len(suite.findall("testcase"))
         suite.set("tests", str(case_count))
         suite.set("failures", str(len(suite.findall("testcase/failure"))))

@@ -6,11 +6,17 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
+import pytest
+
+from mlings.app import App, UserError
+from mlings.engine import procs
 from mlings.progress import Store
 
 from .conftest import mlings
@@ -459,3 +465,84 @@ def test_path_explains_each_learning_path(course: Path):
     listed = said(mlings(course, "list"))
     assert "03_training Model Training & Experimentation" in listed
     assert "open for review, not required" in listed
+
+
+def test_deeply_nested_progress_is_recovered_from_the_backup(tiny_course: Path):
+    solve(tiny_course, "01_first", "01_answer.py")
+    mlings(tiny_course, "run")
+    (tiny_course / ".mlings/state.json").write_text("[" * 100_000 + "]" * 100_000)
+    result = mlings(tiny_course, "list")
+    assert result.returncode == 0, said(result)
+    assert "restored it from its backup" in said(result) and "1/2" in said(result)
+
+
+def test_progress_that_cannot_be_saved_is_said_plainly(
+    tiny_course: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A read-only .mlings/ (root ignores modes, so the refusal is simulated)."""
+
+    def refuse(self: Store, change: object) -> None:
+        raise PermissionError(13, "Permission denied", str(self.state))
+
+    app = App.open(tiny_course)
+    monkeypatch.setattr(Store, "update", refuse)
+    with pytest.raises(UserError, match="can't save your progress") as caught:
+        app.set_current(app.current())
+    assert "saved" not in str(caught.value).replace("can't save", "").replace("not saved", "")
+
+
+@pytest.mark.parametrize("command", [["verify", "--jobs", "1"], ["run"]])
+def test_ctrl_c_stops_at_once_and_leaves_no_run_behind(tiny_course: Path, command: list[str]):
+    for file in sorted((tiny_course / "exercises").rglob("*.py")):
+        file.write_text(
+            "import subprocess, sys\n\n\ndef _loop(*args, **kwargs):\n"
+            "    subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)'],"
+            " start_new_session=True)\n    while True:\n        pass\n\n\n"
+            "answer = double = greet = _loop\n"
+        )
+    env = {**os.environ, "MLINGS_ENGINE": "cold", "TERM": "dumb"}
+    env.pop("MLINGS_ROOT", None)
+    tool = subprocess.Popen(
+        [sys.executable, "-m", "mlings", *command],
+        cwd=tiny_course,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not marked(tool.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert marked(tool.pid), "the first run started"
+        started = time.monotonic()
+        tool.send_signal(signal.SIGINT)
+        out, err = tool.communicate(timeout=10)
+        assert time.monotonic() - started < 2, "not after the run's timeout, nor the queue"
+        assert tool.returncode == 130, out + err
+        assert "Interrupted" in out + err
+        time.sleep(0.2)
+        assert marked(tool.pid) == []
+    finally:
+        tool.kill()
+        procs.kill_marked_by(tool.pid)
+
+
+def marked(owner: int) -> list[int]:
+    """Processes carrying a run marker of the tool ``owner``."""
+    return [pid for pid, value in procs._marked(None) if procs.owner(value) == owner]
+
+
+def test_junit_stays_valid_xml_whatever_a_message_holds(tiny_course: Path):
+    from mlings import reports
+    from mlings.engine.results import CheckResult, RunResult, Status
+
+    app = App.open(tiny_course)
+    nasty = "ValueError: \x1b[31mred\x00\x0b\ud800 end"
+    check = CheckResult("t::a", "a \x1b]0;title\x07check", False, nasty)
+    runs = [(app.current(), RunResult("answer", Status.FAILED, (check,), nasty))]
+    root = ET.fromstring(reports.to_junit(runs).encode())
+    failure = root.find(".//failure")
+    assert failure is not None and failure.get("message") == "ValueError: red end"
+    written = reports.to_json(runs).encode()  # no lone surrogate left to refuse encoding
+    assert json.loads(written)["exercises"][0]["checks"][0]["message"] == "ValueError: red end"

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+import signal
 import subprocess
+import sys
+import tempfile
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from mlings.app import App
+from mlings.engine import procs
+from mlings.engine.child import Request
 from mlings.engine.plots import MAX_PLOT_BYTES
 from mlings.engine.results import CheckResult, RunResult, Status
-from mlings.engine.runner import ColdEngine, Engine, Job, open_engine
+from mlings.engine.runner import ColdEngine, Engine, Job, expected_checks, open_engine, run_many
 
 from .conftest import FIXTURES
 
@@ -353,3 +362,291 @@ def test_a_run_keeps_its_plots_in_the_course_state_folder_and_a_grade_keeps_none
     assert recorder.jobs[-1].plots == tiny_course.resolve() / ".mlings" / "plots" / exercise.name
     app.run_graded([exercise], tiny_course / "exercises" / exercise.module, {}, jobs=1)
     assert recorder.jobs[-1].plots is None
+
+
+# --- runs end, whatever happens ------------------------------------------------------------------
+
+
+def leftovers(owner: int | None = None) -> list[int]:
+    """Processes still carrying a run marker of ``owner`` (this test process by default)."""
+    prefix = f"{owner or os.getpid()}:".encode()
+    return [pid for pid, marker in procs._marked(None) if marker.startswith(prefix)]
+
+
+def wait_for(condition: Callable[[], bool], seconds: float) -> bool:
+    """Whether ``condition`` holds within ``seconds`` (looked at every 50 ms)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+def test_a_process_started_in_a_session_of_its_own_ends_with_the_run(
+    engine: Engine, tmp_path: Path
+) -> None:
+    result = engine.run(hostile_job(tmp_path, "escapes_session"))
+    assert result.status is Status.PASSED, result
+    assert leftovers() == [], "a new session is no escape: the run's marker finds it"
+
+
+def test_a_timed_out_run_leaves_nothing_not_even_a_double_fork_in_a_new_session(
+    engine: Engine, tmp_path: Path
+) -> None:
+    started = time.monotonic()
+    result = engine.run(hostile_job(tmp_path, "escapes_and_loops", timeout=2))
+    assert result.status is Status.TIMEOUT
+    assert time.monotonic() - started < 2 + 2
+    assert wait_for(lambda: leftovers() == [], 1), leftovers()
+    assert_still_works(engine, tmp_path)
+
+
+def test_a_child_without_a_supervisor_stops_itself_past_its_timeout(tmp_path: Path) -> None:
+    """Nobody kills it: its own timer ends it within its timeout plus a second."""
+    exercise = tmp_path / "infinite_loop.py"
+    shutil.copy(HOSTILE / "infinite_loop.py", exercise)
+    (tmp_path / "run").mkdir()
+    marker = f"{os.getpid()}:alone"
+    run_dir = str(tmp_path / "run")
+    request = Request(str(exercise), str(CHECK), str(tmp_path), run_dir, 1, 2048, marker=marker)
+    read, write = os.pipe()
+    env = {**os.environ, "MLINGS_EVENTS_FD": str(write), procs.MARKER_ENV: marker}
+    started = time.monotonic()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "mlings.engine.child"],
+        stdin=subprocess.PIPE,
+        pass_fds=(write,),
+        env=env,
+        start_new_session=True,
+    )
+    os.close(write)
+    child.communicate(request.to_json().encode() + b"\n", timeout=10)
+    os.close(read)
+    assert time.monotonic() - started < 1 + 1 + 0.5, "python's start-up included"
+    assert child.returncode == -signal.SIGALRM
+    assert leftovers() != [], "its helper is left to the supervisor's sweep"
+    procs.kill_marked(marker)
+
+
+TOOL = """
+import shutil, sys
+from pathlib import Path
+from mlings.engine.runner import ColdEngine, Job, WarmEngine
+folder = Path(sys.argv[2])
+shutil.copy(sys.argv[3], folder / "escapes_and_loops.py")
+engine = WarmEngine() if sys.argv[1] == "warm" else ColdEngine()
+engine.run(Job("x", folder / "escapes_and_loops.py", Path(sys.argv[4]), folder, timeout=60))
+"""
+
+
+@pytest.mark.parametrize("kind", ["warm", "cold"])
+def test_killing_the_tool_ends_its_runs_and_all_they_started(kind: str, tmp_path: Path) -> None:
+    tool = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            TOOL,
+            kind,
+            str(tmp_path),
+            str(HOSTILE / "escapes_and_loops.py"),
+            str(CHECK),
+        ],
+        start_new_session=True,
+    )
+    try:
+        # the helper and its fork (a warm child shows the marker in os.environ only)
+        assert wait_for(lambda: len(leftovers(tool.pid)) >= 2, 60), "the run got going"
+        os.kill(tool.pid, signal.SIGKILL)
+        tool.wait()
+        assert wait_for(lambda: leftovers(tool.pid) == [], 1.5), leftovers(tool.pid)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(tool.pid, signal.SIGKILL)
+        procs.kill_marked_by(tool.pid)
+
+
+def test_a_lost_worker_is_replaced_and_the_runs_in_flight_are_not_blamed(
+    warm_engine: Engine, tmp_path: Path
+) -> None:
+    jobs = []
+    for name in ("kills_worker", "good", "good"):
+        folder = tmp_path / f"{len(jobs)}"
+        folder.mkdir()
+        jobs.append(hostile_job(folder, name, timeout=3))
+    results = list(run_many(warm_engine, jobs, parallel=3))
+    assert [r.status for r in results[1:]] == [Status.PASSED, Status.PASSED], results
+    assert results[0].status is Status.TIMEOUT, "retried in a fresh process, it only loops"
+    assert "something in your code" not in results[0].message
+    assert wait_for(lambda: leftovers() == [], 1), leftovers()
+    assert_still_works(warm_engine, tmp_path)
+
+
+def test_interrupting_many_runs_stops_them_now_and_starts_no_more(
+    engine: Engine, tmp_path: Path
+) -> None:
+    jobs = []
+    for number in range(6):
+        folder = tmp_path / str(number)
+        folder.mkdir()
+        jobs.append(hostile_job(folder, "infinite_loop", timeout=30))
+    main = threading.main_thread().ident
+    assert main is not None
+    threading.Timer(1.0, signal.pthread_kill, (main, signal.SIGINT)).start()  # as Ctrl-C does
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        list(run_many(engine, jobs, parallel=2))
+    assert time.monotonic() - started < 3
+    assert wait_for(lambda: leftovers() == [], 1), leftovers()
+
+
+def dead_pid() -> int:
+    """The pid of a process that has ended."""
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid
+
+
+def test_what_a_killed_session_left_is_cleaned_at_the_next_start(tmp_path: Path) -> None:
+    gone = dead_pid()
+    theirs = [Path(tempfile.mkdtemp(prefix=f"{p}{gone}-")) for p in procs.TEMP_PREFIXES]
+    ours = procs.temp_folder("mlings-run-")
+    stray = subprocess.Popen(
+        ["sleep", "600"], env={**os.environ, procs.MARKER_ENV: f"{gone}:1"}, start_new_session=True
+    )
+    try:
+        assert wait_for(lambda: leftovers(gone) != [], 2)
+        procs.clean_stale()
+        assert not any(folder.exists() for folder in theirs), "a dead session's folders go"
+        assert ours.exists(), "a live session's folders stay"
+        assert stray.wait(timeout=2) == -signal.SIGKILL, "a dead session's processes go"
+    finally:
+        stray.kill()
+        shutil.rmtree(ours, ignore_errors=True)
+
+
+# --- a pass means every check passed -------------------------------------------------------------
+
+FORGERIES = [
+    "patches_emit",
+    "patches_state",
+    "patches_runtest",
+    "skips",
+    "pytest_exit",
+    "keyboard_interrupt",
+    "fake_events",
+    "rewrites_check",
+    "rewrites_check_from_shell",
+    "execs_solution",
+    "returns_a_yes_float",
+]
+
+
+def guarded_job(tmp_path: Path, name: str) -> Job:
+    """A hostile job judged by its own copy of the check, in a course with a solutions/ folder."""
+    job = hostile_job(tmp_path, name)
+    (tmp_path / "checks").mkdir()
+    check = tmp_path / "checks" / CHECK.name
+    shutil.copy(CHECK, check)
+    (tmp_path / "solutions").mkdir()
+    (tmp_path / "solutions" / "answer.py").write_text("def answer():\n    return 42\n")
+    return Job(job.name, job.exercise, check, tmp_path, timeout=job.timeout)
+
+
+@pytest.mark.parametrize("name", FORGERIES)
+def test_an_unsolved_exercise_cannot_forge_a_pass(
+    engine: Engine, tmp_path: Path, name: str
+) -> None:
+    job = guarded_job(tmp_path, name)
+    result = engine.run(job)
+    assert result.status is not Status.PASSED, result
+    assert not all(c.passed for c in result.checks) or not result.checks
+    assert job.check.read_bytes() == CHECK.read_bytes(), "the check file is as it was"
+    assert leftovers() == []
+    assert_still_works(engine, tmp_path)
+
+
+def test_checks_that_never_ran_are_listed_as_failed(engine: Engine, tmp_path: Path) -> None:
+    result = engine.run(guarded_job(tmp_path, "pytest_exit"))
+    assert result.status is Status.FAILED
+    assert [c.passed for c in result.checks] == [True, False]
+    assert "never ran" in result.message
+
+
+def test_a_skipped_check_fails(engine: Engine, tmp_path: Path) -> None:
+    result = engine.run(guarded_job(tmp_path, "skips"))
+    assert result.status is Status.FAILED
+    assert "skipped (not today)" in result.checks[0].message
+
+
+def test_a_changed_check_file_is_put_back_and_said(engine: Engine, tmp_path: Path) -> None:
+    result = engine.run(guarded_job(tmp_path, "rewrites_check_from_shell"))
+    assert result.status is Status.ERROR
+    assert "changed the checks file" in result.message
+
+
+def test_reading_the_reference_solution_is_refused(engine: Engine, tmp_path: Path) -> None:
+    result = engine.run(guarded_job(tmp_path, "execs_solution"))
+    assert result.status is Status.ERROR
+    assert "reference solution can't be opened" in result.message
+
+
+def test_a_fork_in_the_learners_code_reports_each_check_once(
+    engine: Engine, tmp_path: Path
+) -> None:
+    result = engine.run(hostile_job(tmp_path, "forks"))
+    assert result.status is Status.PASSED, result
+    assert len(result.checks) == 2
+    assert leftovers() == []
+
+
+def test_the_expected_checks_come_from_the_check_files_text() -> None:
+    assert expected_checks(CHECK.read_bytes()) == ("test_answer", "test_answer_again")
+
+
+# --- what learners print and raise is shown, never obeyed -----------------------------------------
+
+
+def test_escapes_and_control_characters_are_stripped(engine: Engine, tmp_path: Path) -> None:
+    result = engine.run(hostile_job(tmp_path, "control_characters"))
+    assert result.status is Status.FAILED
+    message = result.checks[0].message
+    assert message == "ValueError: red and link", repr(message)
+    assert "visible" in result.output.text
+    for text in (message, result.output.text):
+        assert not any(ord(c) < 32 and c not in "\t\n" for c in text), repr(text)
+
+
+def test_a_five_megabyte_line_is_cut_in_the_code_frame(engine: Engine, tmp_path: Path) -> None:
+    exercise = tmp_path / "long_line.py"
+    exercise.write_text('def answer():\n    raise ValueError("' + "x" * 5_000_000 + '")\n')
+    result = engine.run(Job("long", exercise, CHECK, tmp_path))
+    failure = result.first_failure
+    assert failure is not None and failure.frame is not None
+    assert max(len(text) for _, text in failure.frame.source) <= 402
+
+
+def test_an_indentation_error_is_called_that_and_pytest_says_nothing(
+    engine: Engine, tmp_path: Path
+) -> None:
+    result = engine.run(hostile_job(tmp_path, "indentation_error"))
+    assert result.status is Status.ERROR
+    assert result.message.startswith("IndentationError"), result.message
+    assert result.output.text == "", "no 'Exit: could not be imported' from pytest"
+
+
+def test_out_of_memory_is_a_crash_at_import_as_in_a_check(engine: Engine, tmp_path: Path) -> None:
+    at_import = engine.run(hostile_job(tmp_path, "memory_at_import", timeout=30, memory_mb=1024))
+    assert at_import.status is Status.CRASHED, at_import
+    assert "1024 MiB memory cap" in at_import.message
+
+
+def test_memory_is_capped_per_run_where_a_cgroup_is_delegated_else_per_process() -> None:
+    group = procs.memory_group(f"{os.getpid()}:cgroup-test", 64 * 2**20)
+    if procs._delegated() is None:
+        assert group is None, "no delegated cgroup v2 here: the per-process limit stays"
+        return
+    assert group is not None
+    assert (group / "memory.max").read_text().strip() == str(64 * 2**20)
+    procs.remove_group(str(group))
+    assert not group.exists()

@@ -7,34 +7,83 @@ the child process starts. ``open_engine`` picks the warm one where ``fork`` is a
 
 from __future__ import annotations
 
+import ast
 import contextlib
+import functools
+import itertools
 import json
 import os
+import secrets
 import select
 import shutil
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from mlings.engine.child import OUTPUT_FILE, Request
+from mlings.engine import procs
+from mlings.engine.child import OUTPUT_FILE, PARENT_ENV, Request
 from mlings.engine.plots import keep_plots
-from mlings.engine.results import CheckResult, Collector, Output, RunResult, Status, verdict
+from mlings.engine.results import (
+    CheckResult,
+    Collector,
+    Output,
+    RunResult,
+    Status,
+    clean_text,
+    verdict,
+)
 
 DEFAULT_MEMORY_MB = 2048
 OUTPUT_CAP = 8 * 1024  # bytes of the learner's prints kept for the screen
 GRACE = 5.0  # seconds the tool waits beyond a run's timeout before giving up on the worker
 CANCEL_POLL = 0.02  # seconds between looks at a run's cancel flag
+INTERRUPT_POLL = 0.1  # seconds between looks for Ctrl-C while waiting for many runs
+
+PACKAGE = Path(__file__).resolve().parents[1]  # mlings itself: no run may write to it
+ENGINE_LOST = (
+    "mlings lost its worker process during this run, twice. This is a problem in mlings, not in "
+    "your code; run the exercise again, and report it if it keeps happening."
+)
+CHECKS_CHANGED = (
+    "Your code changed the checks file ({name}) while it ran. mlings put it back as it was; the "
+    "checks can't be edited from an exercise. Solve the exercise instead."
+)
 
 OnCheck = Callable[[CheckResult], None]
+_run_ids = itertools.count(1)
+_stale_cleaned = threading.Event()
+
+
+def clean_stale_once() -> None:
+    """Clean what a killed session left (its runs' processes, its folders), once per process."""
+    if not _stale_cleaned.is_set():
+        _stale_cleaned.set()
+        procs.clean_stale()
+
+
+@functools.lru_cache(maxsize=256)
+def expected_checks(source: bytes) -> tuple[str, ...]:
+    """The checks a check file must report: its top-level ``test_*`` functions, in order.
+
+    Read from the file's text in the tool, not from anything the run says about itself.
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return ()
+    return tuple(
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.startswith("test")
+    )
 
 
 @dataclass(frozen=True)
@@ -66,6 +115,7 @@ class Engine(Protocol):
 class _Ended:
     returncode: int | None
     timed_out: bool
+    lost: bool = False  # the warm worker died: the run's end says nothing about its code
 
 
 class _Child(Protocol):
@@ -92,7 +142,7 @@ class Cancelled(Exception):
 
 
 def _read_events(
-    fd: int, buffer: bytearray, collector: Collector, on_check: OnCheck | None
+    fd: int, buffer: bytearray, collector: Collector, on_check: OnCheck | None, nonce: str
 ) -> bool:
     """Read what the pipe holds into the collector; False once the pipe is closed."""
     while True:
@@ -110,6 +160,8 @@ def _read_events(
                 event = json.loads(line)
             except ValueError:
                 continue
+            if not isinstance(event, dict) or event.get("nonce") != nonce:
+                continue  # not written by the run's plugin: the learner's code, or a fork of it
             result = collector.add(event)
             if result is not None and on_check is not None:
                 on_check(result)
@@ -126,11 +178,14 @@ def _read_output(run_dir: Path) -> Output:
     text = head.decode("utf-8", errors="replace")
     if total > OUTPUT_CAP:  # don't end on half a character
         text = text.rstrip("\ufffd")
-    return Output(text=text, total_bytes=total)
+    return Output(text=clean_text(text), total_bytes=total, shown_bytes=len(head))
 
 
 class _BaseEngine:
     """What both engines share: the run folder, the event loop and the verdict."""
+
+    def __init__(self) -> None:
+        clean_stale_once()
 
     def close(self) -> None:
         """Release the engine's resources."""
@@ -139,6 +194,32 @@ class _BaseEngine:
         """Start the child process that runs ``request``, events going to ``events_w``."""
         raise NotImplementedError
 
+    def request(self, job: Job, run_dir: Path) -> Request:
+        """What the child is told: the job, a fresh nonce and marker, what it may not touch."""
+        root = job.root.resolve()
+        exercise, check = job.exercise.resolve(), job.check.resolve()
+        protect = [str(check), str(PACKAGE)]
+        if not exercise.is_relative_to(check.parent):  # a folder of checks, not the learner's
+            protect.append(str(check.parent))
+        solutions = root / "solutions"
+        hide = () if exercise.is_relative_to(solutions) else (str(solutions),)
+        marker = f"{os.getpid()}:{next(_run_ids)}"
+        return Request(
+            exercise=str(exercise),
+            check=str(check),
+            root=str(root),
+            run_dir=str(run_dir),
+            timeout=job.timeout,
+            memory_mb=job.memory_mb,
+            strict=job.strict,
+            env=dict(job.env),
+            nonce=secrets.token_hex(16),
+            marker=marker,
+            cgroup=str(procs.memory_group(marker, job.memory_mb * 2**20) or ""),
+            protect=tuple(protect),
+            hide=hide,
+        )
+
     def run(
         self, job: Job, on_check: OnCheck | None = None, cancel: threading.Event | None = None
     ) -> RunResult:
@@ -146,22 +227,20 @@ class _BaseEngine:
 
         Setting ``cancel`` ends the run early and raises ``Cancelled``. Images the run left in its
         folder (its working directory, the checks' ``tmp_path``) are copied to ``job.plots``.
+        A run whose warm worker was lost under it is run once more before mlings blames itself.
         """
         started = time.monotonic()
         original = _read_bytes(job.exercise)
-        run_dir = Path(tempfile.mkdtemp(prefix="mlings-run-"))
+        check_source = _read_bytes(job.check)
+        expected = expected_checks(check_source) if check_source is not None else ()
+        run_dir = procs.temp_folder("mlings-run-")
         try:
-            request = Request(
-                exercise=str(job.exercise.resolve()),
-                check=str(job.check.resolve()),
-                root=str(job.root.resolve()),
-                run_dir=str(run_dir),
-                timeout=job.timeout,
-                memory_mb=job.memory_mb,
-                strict=job.strict,
-                env=dict(job.env),
-            )
-            collector, ended = self._supervise(request, job, on_check, cancel)
+            for start in (self._start, self._retry_start):
+                request = self.request(job, run_dir)
+                collector, ended = self._supervise(request, job, start, on_check, cancel)
+                if not ended.lost:
+                    break
+            collector.finish(expected)
             status, message, frame = verdict(
                 collector,
                 ended.returncode,
@@ -169,10 +248,15 @@ class _BaseEngine:
                 timeout=job.timeout,
                 memory_mb=job.memory_mb,
             )
+            if ended.lost:
+                status, message, frame = Status.ERROR, ENGINE_LOST, None
             output = _read_output(run_dir)
             plots = keep_plots(run_dir, job.plots) if job.plots is not None else ()
         finally:
             shutil.rmtree(run_dir, ignore_errors=True)
+        if check_source is not None and _read_bytes(job.check) != check_source:
+            _restore(job.check, check_source)
+            status, message, frame = Status.ERROR, CHECKS_CHANGED.format(name=job.check.name), None
         if original is not None and not job.exercise.exists():
             job.exercise.write_bytes(original)
             status = Status.ERROR
@@ -193,13 +277,27 @@ class _BaseEngine:
             plots=plots,
         )
 
+    def _retry_start(self, request: Request, events_w: int) -> _Child:
+        """Start a run again after its worker was lost under it."""
+        return self._start(request, events_w)
+
     def _supervise(
-        self, request: Request, job: Job, on_check: OnCheck | None, cancel: threading.Event | None
+        self,
+        request: Request,
+        job: Job,
+        start: Callable[[Request, int], _Child],
+        on_check: OnCheck | None,
+        cancel: threading.Event | None,
     ) -> tuple[Collector, _Ended]:
+        """Start the run and follow it to its end; whatever happens, nothing of it is left."""
         collector = Collector()
         events_r, events_w = os.pipe()
         try:
-            child = self._start(request, events_w)
+            child = start(request, events_w)
+        except BaseException:  # interrupted while starting: what did start still ends
+            os.close(events_r)
+            procs.kill_marked(request.marker)
+            raise
         finally:
             os.close(events_w)
         os.set_blocking(events_r, False)
@@ -215,19 +313,33 @@ class _BaseEngine:
                     break
                 if cancel is not None:
                     if cancel.is_set():
-                        child.cancel()
                         raise Cancelled
                     remaining = min(remaining, CANCEL_POLL)
                 watched = [child.ended_fd, events_r] if pipe_open else [child.ended_fd]
                 readable, _, _ = select.select(watched, [], [], remaining)
                 if events_r in readable:
-                    pipe_open = _read_events(events_r, buffer, collector, on_check)
+                    pipe_open = _read_events(events_r, buffer, collector, on_check, request.nonce)
                 if child.ended_fd in readable:
                     ended = child.ended()
-            _read_events(events_r, buffer, collector, on_check)  # what came before the end
+            _read_events(events_r, buffer, collector, on_check, request.nonce)
+        except BaseException:  # cancelled, Ctrl-C, or a bug of ours: the run still ends
+            child.cancel()
+            procs.kill_marked(request.marker)
+            raise
         finally:
             os.close(events_r)
+            procs.remove_group(request.cgroup)
+        if not collector.clean:  # the child did not clean up after itself: sweep by marker
+            procs.kill_marked(request.marker)
         return collector, ended
+
+
+def _restore(path: Path, data: bytes) -> None:
+    """Put a file back as it was (atomically: a reader never sees half of it)."""
+    temporary = path.with_name(f".{path.name}.mlings-restore")
+    with contextlib.suppress(OSError):
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
 
 
 def _kill_group(pid: int) -> None:
@@ -271,7 +383,9 @@ class _ColdChild:
     def _finish(self, timed_out: bool) -> _Ended:
         returncode = self.proc.wait()
         _kill_group(self.proc.pid)  # anything the learner's code left running in the group
-        os.close(self.ended_fd)
+        if self.ended_fd >= 0:
+            os.close(self.ended_fd)
+            self.ended_fd = -1
         return _Ended(returncode, timed_out)
 
     def ended(self) -> _Ended:
@@ -285,22 +399,36 @@ class _ColdChild:
         self.stop()
 
 
+def start_cold(request: Request, events_w: int) -> _ColdChild:
+    """Start ``python -m mlings.engine.child`` for ``request``; the request goes on its stdin."""
+    env = {
+        **os.environ,
+        "MLINGS_EVENTS_FD": str(events_w),
+        PARENT_ENV: str(os.getpid()),
+        procs.MARKER_ENV: request.marker,
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mlings.engine.child"],
+        pass_fds=(events_w,),
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        cwd=request.run_dir,
+    )
+    assert proc.stdin is not None
+    with contextlib.suppress(OSError):  # the request (and its nonce) never on a command line
+        proc.stdin.write(request.to_json().encode() + b"\n")
+        proc.stdin.close()
+    return _ColdChild(proc)
+
+
 class ColdEngine(_BaseEngine):
     """Each run is a fresh ``python -m mlings.engine.child`` process (slower, works anywhere)."""
 
     def _start(self, request: Request, events_w: int) -> _ColdChild:
-        env = {**os.environ, "MLINGS_EVENTS_FD": str(events_w)}
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "mlings.engine.child", request.to_json()],
-            pass_fds=(events_w,),
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-            cwd=request.run_dir,
-        )
-        return _ColdChild(proc)
+        return start_cold(request, events_w)
 
 
 class _WarmChild:
@@ -321,7 +449,7 @@ class _WarmChild:
         if not data:  # the worker died: a new one starts with the next run
             self.conn.close()
             self._on_worker_lost()
-            return _Ended(None, False)
+            return _Ended(None, False, lost=True)
         message = json.loads(data)
         if "pid" in message:
             return None
@@ -329,34 +457,42 @@ class _WarmChild:
         return _Ended(message["returncode"], message["timed_out"])
 
     def stop(self) -> _Ended:
-        self.conn.close()  # the worker kills a run whose connection closes
+        """The worker did not stop the run in time (stopped, or stuck): replace the worker."""
+        self.conn.close()
         self._on_worker_lost()
         return _Ended(None, True)
 
     def cancel(self) -> None:
-        self.conn.close()  # the worker kills a run whose connection closes
+        with contextlib.suppress(OSError):
+            self.conn.close()  # the worker kills a run whose connection closes
 
 
 class WarmEngine(_BaseEngine):
     """Runs are forked from a worker that has already imported the heavy libraries."""
 
     def __init__(self) -> None:
+        super().__init__()
         self._lock = threading.Lock()
         self._worker: subprocess.Popen[bytes] | None = None
-        self._folder: str | None = None
+        self._folder: Path | None = None
         self._address = ""
 
     def start(self) -> None:
         """Start the worker now (it also starts on the first run)."""
         with self._lock:
-            if self._worker is not None and self._worker.poll() is None:
-                return
+            self._ensure_worker()
+
+    def _ensure_worker(self) -> tuple[subprocess.Popen[bytes], str]:
+        if self._worker is None or self._worker.poll() is not None:
             self._stop_worker()
-            self._folder = tempfile.mkdtemp(prefix="mlings-worker-")
-            self._address = os.path.join(self._folder, "socket")
+            self._folder = procs.temp_folder("mlings-worker-")
+            self._address = str(self._folder / "socket")
             listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
             listener.bind(self._address)
             listener.listen(64)
+            # No parent-death signal for the worker: it would fire when the *thread* that
+            # started it ends. It exits when its stdin closes instead, which the kernel does
+            # when the tool ends, however it ends.
             self._worker = subprocess.Popen(
                 [sys.executable, "-m", "mlings.engine.worker", str(listener.fileno())],
                 pass_fds=(listener.fileno(),),
@@ -366,13 +502,30 @@ class WarmEngine(_BaseEngine):
                 start_new_session=True,
             )
             listener.close()
+        return self._worker, self._address
 
     def _start(self, request: Request, events_w: int) -> _WarmChild:
-        self.start()
+        with self._lock:
+            worker, address = self._ensure_worker()
         conn = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        conn.connect(self._address)
-        socket.send_fds(conn, [request.to_json().encode()], [events_w])
-        return _WarmChild(conn, self.close)
+        try:
+            conn.connect(address)
+            socket.send_fds(conn, [request.to_json().encode()], [events_w])
+        except OSError:  # the worker went away since: the supervisor sees a lost worker
+            conn.close()
+            conn = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        return _WarmChild(conn, functools.partial(self._lost, worker))
+
+    def _retry_start(self, request: Request, events_w: int) -> _Child:
+        """A run whose worker was lost runs again in a fresh process of its own: were it the
+        run that killed the worker, it can't take the other runs down a second time."""
+        return start_cold(request, events_w)
+
+    def _lost(self, worker: subprocess.Popen[bytes]) -> None:
+        """A run lost ``worker``: stop it, unless another run has already replaced it."""
+        with self._lock:
+            if self._worker is worker:
+                self._stop_worker()
 
     def _stop_worker(self) -> None:
         worker, self._worker = self._worker, None
@@ -408,17 +561,34 @@ def open_engine(kind: str = "auto") -> Engine:
     return ColdEngine()
 
 
+def _report(on_result: Callable[[RunResult], None], future: Future[RunResult]) -> None:
+    """Hand a finished run to ``on_result`` (not a cancelled or failed one)."""
+    if not future.cancelled() and future.exception() is None:
+        on_result(future.result())
+
+
 def run_many(
     engine: Engine,
     jobs: Iterable[Job],
     parallel: int,
     on_result: Callable[[RunResult], None] | None = None,
 ) -> Iterator[RunResult]:
-    """Run jobs, ``parallel`` at a time; yields results in the jobs' order."""
-    with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
-        futures = [pool.submit(engine.run, job) for job in jobs]
+    """Run jobs, ``parallel`` at a time; yields results in the jobs' order.
+
+    Interrupted (Ctrl-C, or the caller stops iterating), the runs in flight are cancelled and the
+    queued ones never start.
+    """
+    cancel = threading.Event()
+    pool = ThreadPoolExecutor(max_workers=max(1, parallel))
+    try:
+        futures = [pool.submit(engine.run, job, None, cancel) for job in jobs]
         if on_result is not None:
             for future in futures:
-                future.add_done_callback(lambda f: on_result(f.result()))
+                future.add_done_callback(functools.partial(_report, on_result))
         for future in futures:
+            while not future.done():  # wake now and then: Ctrl-C is handled between waits
+                wait([future], timeout=INTERRUPT_POLL)
             yield future.result()
+    finally:
+        cancel.set()
+        pool.shutdown(wait=True, cancel_futures=True)

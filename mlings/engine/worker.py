@@ -8,7 +8,8 @@ scikit-learn, LightGBM and a warm pytest already loaded.
 Protocol, over one ``SOCK_SEQPACKET`` connection per run: the tool sends a request (JSON) with the
 write end of its events pipe attached; the worker answers ``{"pid": N}`` once forked and
 ``{"returncode": R, "timed_out": B}`` when the child has ended. The worker enforces the timeout by
-killing the child's whole process group; it exits when its stdin closes (the tool is gone).
+killing the child's whole process group; it exits when its stdin closes (the tool is gone). Each
+child dies with the worker (a parent-death signal) and kills itself past its timeout.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ PRELOAD = (
     "pytest",
     "mlings.engine.plugin",
     "mlings.engine.child",
+    "mlings.engine.procs",
+    "mlings.engine.guard",
 )
 # Imported one at a time while the worker is idle, so the first run does not wait for them.
 # Each makes every fork a little slower (a bigger heap to map), so only what checks use goes
@@ -192,6 +195,7 @@ def _fork_child(request_json: str, events_fd: int, keep: list[int]) -> int:
     from mlings.engine.child import Request, run_checks
 
     request = Request.from_json(request_json)
+    worker = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child: never return into the worker's loop
         code = 70
@@ -200,7 +204,7 @@ def _fork_child(request_json: str, events_fd: int, keep: list[int]) -> int:
             for fd in keep:
                 with contextlib.suppress(OSError):
                     os.close(fd)
-            code = run_checks(request, events_fd)
+            code = run_checks(request, events_fd, worker)
         finally:
             os._exit(code)
     with contextlib.suppress(OSError):
@@ -232,9 +236,12 @@ def serve(listener: socket.socket, later: list[Callable[[], None]]) -> None:
             continue
         for fd in readable:
             if fd == stdin:
-                if not os.read(stdin, 4096):
+                if not os.read(stdin, 4096):  # the tool is gone
                     for child in children.values():
-                        _kill_group(child.pid)
+                        # SIGTERM: the child kills what its code started, then exits (and
+                        # its own timer kills it should its code have taken SIGTERM over)
+                        with contextlib.suppress(ProcessLookupError, PermissionError):
+                            os.killpg(child.pid, signal.SIGTERM)
                     return
             elif fd == listener.fileno():
                 conn, _ = listener.accept()
