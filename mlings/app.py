@@ -19,13 +19,14 @@ from typing import TYPE_CHECKING
 from mlings import originals
 from mlings.course import CatalogError, Course, Exercise, Gate, NotInCourse, find_root, load_course
 from mlings.dataset.manifest import MANIFEST, changed_files, read_manifest, restore_message
-from mlings.engine.results import CheckResult, RunResult
 from mlings.progress import STATE_DIR, Progress, ProgressError, Store, write_atomically
 
 if TYPE_CHECKING:  # the engine (and pytest with it) loads only when something runs
+    from mlings.engine.results import CheckResult, RunResult
     from mlings.engine.runner import Engine, Job
 
 MEMORY_ENV = "MLINGS_MEMORY_MB"
+CATALOG_CACHE = "catalog.json"  # in STATE_DIR: info.toml as parsed, for quick start-ups
 DATA_STAMP = "data-checked.json"  # sizes and times of data files found matching the MANIFEST
 PLOTS_DIR = "plots"  # in STATE_DIR: the images each exercise's last run drew, a folder each
 
@@ -61,7 +62,8 @@ class App:
     def open(cls, root: str | Path | None = None, engine: str = "auto") -> App:
         """Find the course, validate info.toml, load progress; UserError on any problem."""
         try:
-            course = load_course(find_root(root))
+            found = find_root(root)
+            course = load_course(found, cache=found / STATE_DIR / CATALOG_CACHE)
         except (NotInCourse, CatalogError) as exc:
             raise UserError(str(exc)) from exc
         store = Store(course.root)
@@ -258,6 +260,7 @@ class App:
         on_result: Callable[[RunResult], None] | None = None,
     ) -> Iterator[tuple[Exercise, RunResult]]:
         """Run many exercises in parallel; passes are recorded as they come."""
+        from mlings.engine.results import RunResult
         from mlings.engine.runner import run_many
 
         runnable = [e for e in exercises if self.course.file(e.path).exists()]
@@ -281,6 +284,7 @@ class App:
 
         Grading records no progress and keeps no plots: a grade is a measurement, not an attempt.
         """
+        from mlings.engine.results import RunResult
         from mlings.engine.runner import run_many
 
         runnable = [e for e in exercises if (folder / e.file).is_file()]

@@ -8,20 +8,23 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
-from mlings import render, terminal
+from mlings import render, terminal, typer_speed
 from mlings.app import App, UserError
 from mlings.course import Course, Exercise
-from mlings.engine.results import CheckResult
 from mlings.progress import write_atomically
+
+if TYPE_CHECKING:
+    from mlings.engine.results import CheckResult
 
 # Commands that run no checks import nothing heavy: the engine (pytest), the watcher, the
 # authoring tools and the dataset (pandas) load inside the commands that use them.
 
+typer_speed.install()
 console = Console(highlight=False)
 cli = typer.Typer(
     name="mlings",

@@ -5,14 +5,19 @@ A module unlocks when every exercise of the module before it in the learner's pa
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import json
 import os
 import re
 import tomllib
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from mlings.progress import write_atomically
 
 CATALOG = "info.toml"
 DEFAULT_TIMEOUT = 15.0
@@ -127,18 +132,40 @@ def find_root(explicit: str | Path | None = None, start: Path | None = None) -> 
     )
 
 
-def load_course(root: Path) -> Course:
-    """Read and validate ``root/info.toml``."""
+def load_course(root: Path, cache: Path | None = None) -> Course:
+    """Read and validate ``root/info.toml``; ``cache`` keeps its parsed form between commands."""
     path = root / CATALOG
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise CatalogError(f"Cannot read {path}: {exc.strerror}.") from exc
+    return _Validator(root, text).course(_parsed(text, cache))
+
+
+def _parsed(text: str, cache: Path | None) -> dict[str, Any]:
+    """The TOML of ``text``, from ``cache`` when it holds this very text.
+
+    Parsing the catalog's long hint strings costs as much as the rest of `mlings list`; JSON
+    reads fifty times faster. The cache is keyed on the text's length and CRC, and a cache that
+    is missing, stale, unreadable or not writable only costs a parse.
+    """
+    key = f"{len(text)}:{zlib.crc32(text.encode())}"
+    if cache is not None:
+        try:
+            stored = json.loads(cache.read_text(encoding="utf-8"))
+            if stored["key"] == key:
+                return stored["data"]
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise CatalogError(f"{CATALOG} is not valid TOML: {exc}.") from exc
-    return _Validator(root, text).course(data)
+    if cache is not None:
+        with contextlib.suppress(OSError, TypeError, ValueError):  # dates don't go into JSON
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(cache, json.dumps({"key": key, "data": data}))
+    return data
 
 
 class _Validator:

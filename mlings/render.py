@@ -4,22 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
 from mlings.course import Course, Exercise, Gate
-from mlings.engine.results import CheckResult, Frame, RunResult, Status
 from mlings.progress import Progress
 
-STATUS_STYLE = {
-    Status.PASSED: ("✓ passed", "bold green"),
-    Status.FAILED: ("✗ failed", "bold red"),
-    Status.ERROR: ("✗ error", "bold red"),
-    Status.TIMEOUT: ("⏱ timed out", "bold yellow"),
-    Status.CRASHED: ("✗ crashed", "bold magenta"),
+if TYPE_CHECKING:  # what a run gives; commands that run nothing never load the engine's types
+    from mlings.engine.results import CheckResult, Frame, RunResult
+
+STATUS_STYLE = {  # label and style by Status value (a StrEnum: its members are these strings)
+    "passed": ("✓ passed", "bold green"),
+    "failed": ("✗ failed", "bold red"),
+    "error": ("✗ error", "bold red"),
+    "timeout": ("⏱ timed out", "bold yellow"),
+    "crashed": ("✗ crashed", "bold magenta"),
 }
 
 
@@ -106,7 +108,7 @@ def failure_parts(run: RunResult, root: Path) -> list[RenderableType]:
     parts: list[RenderableType] = []
     failure = run.first_failure
     if run.message:
-        parts.append(Text(run.message, style="red" if run.status is not Status.TIMEOUT else ""))
+        parts.append(Text(run.message, style="red" if run.status != "timeout" else ""))
         if run.frame:
             parts.append(code_frame(run.frame, root))
     elif failure is not None:
@@ -186,11 +188,32 @@ def hints(console: Console, exercise: Exercise, level: int) -> None:
         console.print(Text("Run `mlings hint` again for the next one.", style="dim"))
 
 
+EXERCISE_MARKS = {"done": ("✓", "green"), "pending": ("○", "yellow"), "locked": ("·", "dim")}
+
+
+def exercise_state(gate: Gate, exercise: Exercise) -> str:
+    """'done', 'pending' or 'locked': how the list marks an exercise."""
+    if exercise.name in gate.done:
+        return "done"
+    return "pending" if gate.unlocked(exercise) else "locked"
+
+
+def exercise_mark(state: str, *, words: bool = False) -> Text:
+    """The mark of an exercise's state (``✓``, ``○``, ``·``), with its word if asked."""
+    mark, style = EXERCISE_MARKS[state]
+    return Text(f"{mark} {state}" if words else mark, style=style)
+
+
 def course_list(console: Console, course: Course, gate: Gate, progress: Progress) -> None:
-    """Every module of the path (then those open for review) with exercises, status and lock."""
+    """Every module of the path (then those open for review) with exercises, status and lock.
+
+    One plain line per exercise, never wrapped or cut: the paths are for copying, so a line
+    wider than the terminal is left for the terminal to wrap, and piped output stays whole.
+    """
     review = tuple(course.module(m) for m in course.path_open.get(gate.path, ()))
     path_modules = course.path_modules(gate.path) + review
-    widest = max((len(str(e.path)) for m in path_modules for e in m.exercises), default=0)
+    widest = max((len(e.name) for m in path_modules for e in m.exercises), default=0)
+    lines: list[Text] = []
     for module in path_modules:
         done = sum(e.name in gate.done for e in module.exercises)
         locked = not gate.unlocked(module.exercises[0])
@@ -201,29 +224,31 @@ def course_list(console: Console, course: Course, gate: Gate, progress: Progress
         )
         if module in review:
             heading.append("  open for review, not required", style="dim")
-        table = Table(show_header=False, box=None, padding=(0, 1))
-        table.add_column(no_wrap=True)
-        table.add_column(no_wrap=True)
-        table.add_column(overflow="fold")  # a long name folds; the path beside it never does
-        table.add_column(no_wrap=True, min_width=widest)  # paths are for copying: never cut
+        lines.append(heading)
         for exercise in module.exercises:
-            if exercise.name in gate.done:
-                mark = Text("✓", style="green")
-            elif locked:
-                mark = Text("·", style="dim")
-            else:
-                mark = Text("○", style="yellow")
             pointer = "▶" if exercise.name == progress.current else " "
-            table.add_row(
-                pointer, mark, Text(exercise.name), link(course.file(exercise.path), course.root)
-            )
-        console.print(heading, table, "")
-    total = len(gate.in_path())
-    console.print(Text("✓ done  ○ pending  · locked  ▶ current", style="dim"))
-    console.print(progress_bar(sum(e.name in gate.done for e in gate.in_path()), total))
+            row = Text(f"{pointer} ")
+            row.append_text(exercise_mark(exercise_state(gate, exercise)))
+            row.append(f" {exercise.name:<{widest}} ")
+            row.append_text(link(course.file(exercise.path), course.root))
+            lines.append(row)
+        lines.append(Text())
+    lines.append(Text("✓ done  ○ pending  · locked  ▶ current", style="dim"))
+    lines.append(
+        progress_bar(sum(e.name in gate.done for e in gate.in_path()), len(gate.in_path()))
+    )
+    console.print(Text("\n").join(lines), no_wrap=True, crop=False, overflow="ignore")
+
+
+def first_problem(run: RunResult) -> str:
+    """The run's message, or its first failing check as 'title: message'; '' when it passed."""
+    failure = run.first_failure
+    return run.message or (f"{failure.title}: {failure.message}" if failure else "")
 
 
 def verify_summary(console: Console, results: Iterable[tuple[Exercise, RunResult]]) -> None:
+    from rich.table import Table
+
     table = Table(title="mlings verify", title_justify="left")
     table.add_column("exercise")
     table.add_column("status")
@@ -232,8 +257,7 @@ def verify_summary(console: Console, results: Iterable[tuple[Exercise, RunResult
     for exercise, run in results:
         label, style = STATUS_STYLE[run.status]
         passed = sum(c.passed for c in run.checks)
-        failure = run.first_failure
-        problem = run.message or (f"{failure.title}: {failure.message}" if failure else "")
+        problem = first_problem(run)
         table.add_row(
             f"{exercise.module}/{exercise.name}",
             Text(label, style=style),

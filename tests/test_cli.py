@@ -287,7 +287,7 @@ def imported_by(root: Path, *args: str) -> set[str]:
     return {name.split(".")[0] for name in names}
 
 
-def test_commands_that_run_no_checks_import_no_ml_library(course: Path):
+def test_commands_that_run_no_checks_import_no_ml_library_nor_pydantic(course: Path):
     commands = [
         ("--help",),
         ("list",),
@@ -299,8 +299,16 @@ def test_commands_that_run_no_checks_import_no_ml_library(course: Path):
         ("--version",),
     ]
     for command in commands:
-        heavy = imported_by(course, *command) & set(ML_LIBRARIES)
+        heavy = imported_by(course, *command) & {*ML_LIBRARIES, "pydantic"}
         assert not heavy, f"mlings {' '.join(command)} imports {sorted(heavy)}"
+
+
+def test_every_run_status_has_a_label_and_a_style():
+    from mlings import render
+    from mlings.engine.results import Status
+
+    assert set(render.STATUS_STYLE) == {status.value for status in Status}
+    assert all(render.STATUS_STYLE[status] for status in Status)
 
 
 def test_a_same_size_edit_of_a_data_file_is_noticed_after_a_clean_check(course: Path):

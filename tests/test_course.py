@@ -118,6 +118,31 @@ def test_a_bad_catalog_names_the_field_and_the_problem(
     assert str(raised.value).startswith("info.toml")
 
 
+def test_a_cached_catalog_is_the_same_course_and_an_edit_is_seen_at_once(tmp_path: Path) -> None:
+    root, cache = catalog(tmp_path, GOOD), tmp_path / ".mlings/catalog.json"
+    parsed = load_course(root, cache=cache)
+    assert cache.is_file() and load_course(root, cache=cache) == parsed == load_course(root)
+    (root / "info.toml").write_text(GOOD.replace('"two", "three"', '"two", "tree"'))  # same length
+    assert load_course(root, cache=cache).exercise("clean").hints[-1] == "tree"
+
+
+@pytest.mark.parametrize("stored", ["", "{not json", '{"key": 1}', '["a list"]', '{"data": {}}'])
+def test_a_broken_catalog_cache_costs_only_a_parse(tmp_path: Path, stored: str) -> None:
+    root, cache = catalog(tmp_path, GOOD), tmp_path / "catalog.json"
+    cache.write_text(stored)
+    assert load_course(root, cache=cache) == load_course(root)
+
+
+def test_a_cached_catalog_is_still_validated(tmp_path: Path) -> None:
+    root, cache = catalog(tmp_path, GOOD), tmp_path / "catalog.json"
+    load_course(root, cache=cache)
+    (root / "info.toml").write_text(GOOD.replace("timeout = 30", 'timeout = "x"'))
+    with pytest.raises(CatalogError):
+        load_course(root, cache=cache)
+    with pytest.raises(CatalogError):  # a second time, when a bad catalog could have been cached
+        load_course(root, cache=cache)
+
+
 def test_a_missing_catalog_is_not_a_course(tmp_path: Path) -> None:
     with pytest.raises(NotInCourse, match=r"No info\.toml"):
         find_root(start=tmp_path)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 MANIFEST = "MANIFEST"
@@ -12,6 +11,8 @@ REGENERATE = "python -m mlings.dataset"
 
 def sha256_of(path: Path) -> str:
     """The sha256 hex digest of a file's bytes."""
+    import hashlib  # here, not at the top: commands that find the data unchanged never hash
+
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 

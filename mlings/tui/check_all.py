@@ -13,12 +13,6 @@ from mlings.course import Exercise
 from mlings.engine.results import RunResult
 
 
-def first_problem(run: RunResult) -> str:
-    failure = run.first_failure
-    problem = run.message or (f"{failure.title}: {failure.message}" if failure else "")
-    return problem.splitlines()[0] if problem else ""
-
-
 class CheckAllScreen(Screen[Exercise | None]):
     """Dismissed with the exercise Enter opened, or None."""
 
@@ -79,7 +73,7 @@ class CheckAllScreen(Screen[Exercise | None]):
                 f"{exercise.module}/{exercise.name}",
                 Text(label, style=style),
                 f"{passed}/{len(run.checks)}",
-                first_problem(run)[:120],
+                next(iter(render.first_problem(run).splitlines()), "")[:120],
             )
         table.focus()
         self.query_one("#check-keys", Static).update(

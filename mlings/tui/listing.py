@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
+from mlings import render
 from mlings.course import Exercise
 from mlings.tui.pages import ConfirmScreen
 
@@ -18,15 +20,6 @@ if TYPE_CHECKING:
     from mlings.watch import WatchApp
 
 FILTERS = ("all", "pending", "done")
-
-
-def status(app: App, exercise: Exercise) -> Text:
-    gate = app.gate
-    if exercise.name in gate.done:
-        return Text("✓ done", style="green")
-    if gate.unlocked(exercise):
-        return Text("○ pending", style="yellow")
-    return Text("· locked", style="dim")
 
 
 class ListScreen(Screen[Exercise | None]):
@@ -97,7 +90,14 @@ class ListScreen(Screen[Exercise | None]):
         table.clear()
         for exercise in self.shown:
             mark = "▶" if exercise == self.watch.view.exercise else " "
-            table.add_row(mark, status(self.course_app, exercise), exercise.module, exercise.name)
+            table.add_row(
+                mark,
+                render.exercise_mark(
+                    render.exercise_state(self.course_app.gate, exercise), words=True
+                ),
+                exercise.module,
+                exercise.name,
+            )
         heading = Text("Choose an exercise", style="bold")
         heading.append(f"   filter: {self.filter}", style="cyan")
         if self.query_text:
@@ -142,7 +142,9 @@ class ListScreen(Screen[Exercise | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.query_one(DataTable).focus()
 
-    def on_key(self, event) -> None:  # Esc in the search box returns to the table, not the app
+    def on_key(
+        self, event: events.Key
+    ) -> None:  # Esc in the search box returns to the table, not the app
         search = self.query_one("#search", Input)
         if event.key == "escape" and search.has_focus:
             event.stop()
