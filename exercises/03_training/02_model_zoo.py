@@ -11,6 +11,8 @@ you call `cv.split(...)` unless it has a fixed `random_state`, so calling it onc
 handing the splitter itself to `cross_val_score` once per model) quietly gives each model its
 own folds. Draw the folds ONCE, keep them as a list, and give that list to every model.
 
+The folds come ready-made: module 3 validates every model on folds cut by time and card
+(`mlings.folds.TimeCardSplit`; the next exercise, cv_strategy, shows how and why they are cut).
 X is a DataFrame of sale features (text columns have `category` dtype, which LightGBM reads
 directly and the one-hot encoder below expands), y the log price.
 
@@ -108,7 +110,7 @@ def leaderboard(result: ZooResult) -> pd.DataFrame:
 if __name__ == "__main__":
     from pathlib import Path
 
-    from sklearn.model_selection import KFold
+    from mlings.folds import TimeCardSplit
 
     data = Path(__file__).resolve().parents[2] / "data"
     sales = pd.read_csv(data / "sales_clean.csv", parse_dates=["sale_date"]).sample(
@@ -117,6 +119,6 @@ if __name__ == "__main__":
     X = sales[["rarity", "variant", "condition", "platform"]].astype("category")
     X["psa_grade"] = sales["psa_grade"]
     X["sale_year"] = sales["sale_date"].dt.year
-    folds = KFold(5, shuffle=True, random_state=0)
+    folds = TimeCardSplit(sales, n_splits=3, share=0.2, gap_days=14)  # cut by time and card
     result = compare_on_folds(make_zoo(), X, np.log1p(sales["price_usd"]), folds)
     print(leaderboard(result))

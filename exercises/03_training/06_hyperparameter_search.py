@@ -27,11 +27,14 @@ Write:
 - guided_search: the loop above, for any objective (a function from a setting to the score to
                  minimise): returns (best setting, its score), having called the objective
                  exactly n_initial + n_guided times on distinct candidates;
-- tune_and_test: choose a setting with one method on the training rows only, refit
+- tune_and_test: choose a setting with one method on the training rows only, scored on the
+                 folds `cv` it is given (the time-and-card folds of the training rows, as a
+                 list of (train, test) positions: module 3's one validation design), refit
                  make_model(seed) with it on all of them, and return (setting, test MAE).
 
 Done when: replacing the test labels with noise changes the test MAE but never the setting
-chosen, and the guided search finds near-best settings of a test objective with 12 tries.
+chosen, nor does changing training rows that are in none of the folds given; and the guided
+search finds near-best settings of a test objective with 12 tries.
 
 Stuck? Run `mlings hint`.
 """
@@ -46,7 +49,6 @@ from sklearn.gaussian_process.kernels import Matern, WhiteKernel
 from sklearn.metrics import mean_absolute_error  # noqa: F401 (yours to use)
 from sklearn.model_selection import (
     GridSearchCV,  # noqa: F401 (yours to use)
-    KFold,  # noqa: F401 (yours to use)
     ParameterGrid,
     RandomizedSearchCV,  # noqa: F401 (yours to use)
     cross_val_score,
@@ -54,6 +56,7 @@ from sklearn.model_selection import (
 from sklearn.tree import DecisionTreeRegressor
 
 Params = dict[str, int]
+Folds = list[tuple[np.ndarray, np.ndarray]]  # (training positions, test positions) per fold
 Features = pd.DataFrame | np.ndarray  # numeric features, one row per sale
 SCORING = "neg_mean_absolute_error"  # scikit-learn maximises scores, so the MAE comes negated
 GRID = {"max_depth": [2, 4, 6, 10], "min_samples_leaf": [1, 5, 20]}
@@ -129,28 +132,35 @@ def guided_search(
 
 
 def tune_and_test(
-    X_train: Features, y_train, X_test: Features, y_test, method: str, seed: int = 0
+    X_train: Features, y_train, X_test: Features, y_test, method: str, cv: Folds, seed: int = 0
 ) -> tuple[Params, float]:
-    """Choose a setting on the training rows with method ("grid", "random" or "guided"), refit
-    on all training rows, and return (setting, MAE on the test rows)."""
-    # TODO: cv = KFold(n_splits=3, shuffle=True, random_state=seed); choose the setting with
-    # the method, on the training rows only (for "guided", the objective is cv_mae on them,
-    # over CANDIDATES); refit make_model(seed).set_params(**setting) on all training rows;
-    # return the setting and its MAE on the test rows.
+    """Choose a setting on the training rows' folds cv with method ("grid", "random" or
+    "guided"), refit on all training rows, and return (setting, MAE on the test rows)."""
+    # TODO: choose the setting with the method, on the folds cv of the training rows (for
+    # "guided", the objective is cv_mae on them, over CANDIDATES); refit
+    # make_model(seed).set_params(**setting) on all training rows; return the setting and its
+    # MAE on the test rows.
     raise NotImplementedError("tune_and_test: choose on train, refit, score on test once")
 
 
 if __name__ == "__main__":
     from pathlib import Path
 
+    from mlings.folds import even_cutoffs, time_card_folds
+
     data = Path(__file__).resolve().parents[2] / "data"
     sales = pd.read_csv(data / "sales_clean.csv", parse_dates=["sale_date"]).sample(
         3000, random_state=0
     )
+    sales = sales.reset_index(drop=True)
     X = pd.DataFrame({"psa_grade": sales["psa_grade"], "year": sales["sale_date"].dt.year})
     for column in ("rarity", "variant", "condition", "platform"):
         X[column] = sales[column].astype("category").cat.codes
     y = np.log1p(sales["price_usd"])
     is_test = sales["sale_date"] >= "2024-01-01"
+    train = sales[~is_test]  # the folds: positions into the training rows, cut by time and card
+    folds = time_card_folds(train, even_cutoffs(train["sale_date"], 3), share=0.2, gap_days=14)
     for method in ("grid", "random", "guided"):
-        print(method, tune_and_test(X[~is_test], y[~is_test], X[is_test], y[is_test], method))
+        print(
+            method, tune_and_test(X[~is_test], y[~is_test], X[is_test], y[is_test], method, folds)
+        )

@@ -17,6 +17,11 @@ The report is the mean of the outer scores. Each outer fold may choose a differe
 that is expected, and worth looking at: if the choices jump around, the setting barely matters
 or the data is too small to tell.
 
+The folds come ready-made, cut by time and card as everywhere in this module: outer_cv and
+inner_cv are `mlings.folds.TimeCardSplit` splitters. They find each row's sale date and card by
+its index label, so keep X a DataFrame and take its rows by position with `X.iloc[...]` (the
+inner splitter then cuts its folds from the outer training rows only).
+
 Write:
 
 - nested_cv: for each fold of outer_cv, a GridSearchCV(model, param_grid, cv=inner_cv,
@@ -53,23 +58,24 @@ def nested_cv(
     model: BaseEstimator, param_grid: dict, X, y, inner_cv, outer_cv, scoring: str = "r2"
 ) -> NestedResult:
     """Grid search inside each outer training part, scored on the outer test part."""
-    X, y = np.asarray(X), np.asarray(y)
+    y = np.asarray(y)
     scorer = get_scorer(scoring)
     scores, chosen = [], []
     for train, test in outer_cv.split(X, y):
         search = GridSearchCV(model, param_grid, cv=inner_cv, scoring=scoring)
-        search.fit(X[train], y[train])
-        scores.append(float(scorer(search, X[test], y[test])))
+        search.fit(X.iloc[train], y[train])
+        scores.append(float(scorer(search, X.iloc[test], y[test])))
         chosen.append(search.best_params_)
     return NestedResult(outer_scores=scores, chosen=chosen)
 
 
 if __name__ == "__main__":
+    import pandas as pd
     from sklearn.linear_model import Ridge
     from sklearn.model_selection import KFold
 
     rng = np.random.default_rng(0)
-    X, y = rng.normal(size=(90, 20)), rng.normal(size=90)  # nothing to learn
+    X, y = pd.DataFrame(rng.normal(size=(90, 20))), rng.normal(size=90)  # nothing to learn
     grid = {"alpha": [0.01, 0.1, 1.0, 10.0, 100.0, 1000.0]}
     inner, outer = KFold(3, shuffle=True, random_state=1), KFold(3, shuffle=True, random_state=2)
     search = GridSearchCV(Ridge(), grid, cv=inner).fit(X, y)

@@ -1,4 +1,4 @@
-"""Checks for 03_training/03_cv_strategy: folds cut by time (with a gap) and by card."""
+"""Checks for 03_training/03_cv_strategy: folds cut by time (a gap in days), by card, and both."""
 
 import numpy as np
 import pandas as pd
@@ -9,22 +9,30 @@ from mlings.dataset import make_cards, make_sales
 
 EXPECTED = {
     "next_month_prices": "time",
-    "never_sold_cards": "group",
+    "never_sold_cards": "time_card",
     "condition_from_scans": "kfold",
+    "rarity_from_photos": "group",
     "weekly_reprice": "time",
 }
+ANSWERS = {"time", "group", "time_card", "kfold"}
+CUTOFFS = ["2022-07-01", "2023-01-01", "2023-07-01"]
+SHARE, GAP_DAYS = 0.25, 30
 WHY = {
     "next_month_prices": (
         "The model prices future sales from past ones, so its folds must train on earlier "
         "sales and test on later ones."
     ),
     "never_sold_cards": (
-        "The model must price cards it has never seen sold, and the training sales repeat the "
-        "same cards: keep all sales of a card in one fold."
+        "The model prices next month's sales of cards it has never seen sold: its folds must "
+        "train on earlier sales of other cards and test on later sales of held-out cards."
     ),
     "condition_from_scans": (
         "One scan per card from one afternoon: no time order and no repeated cards, so the "
         "rows are independent and a shuffled KFold is honest."
+    ),
+    "rarity_from_photos": (
+        "No time order, but several photos of each card, and the model meets cards it has no "
+        "photo of: keep all photos of a card in one fold."
     ),
     "weekly_reprice": (
         "Every Monday's model only knows the sales up to Sunday: train on the past, test on "
@@ -61,15 +69,15 @@ def folds_of(result, n_rows):
 
 
 def test_chooses_the_strategy_for_each_scenario(exercise):
-    """picks time, group or kfold for each scenario (rejects a shuffled KFold everywhere)"""
+    """picks a strategy for each scenario (rejects a shuffled KFold everywhere)"""
     strategy = dict(exercise.STRATEGY)
     assert set(strategy) == set(EXPECTED), (
         f"STRATEGY has the scenarios {sorted(strategy)}; expected one answer for each of "
         f"{sorted(EXPECTED)}."
     )
     for scenario, answer in strategy.items():
-        assert answer in {"time", "group", "kfold"}, (
-            f"STRATEGY[{scenario!r}] is {answer!r}; answer 'time', 'group' or 'kfold'."
+        assert answer in ANSWERS, (
+            f"STRATEGY[{scenario!r}] is {answer!r}; answer 'time', 'group', 'time_card' or 'kfold'."
         )
     if all(answer == "kfold" for answer in strategy.values()):
         raise AssertionError(
@@ -84,10 +92,16 @@ def test_chooses_the_strategy_for_each_scenario(exercise):
 
 def test_time_folds_never_train_on_the_future(exercise, sales):
     """no training sale is dated after a test sale (rejects TimeSeriesSplit on unsorted rows)"""
-    folds = folds_of(exercise.time_folds(sales, n_splits=4, gap=10), len(sales))
+    folds = folds_of(exercise.time_folds(sales, n_splits=4, gap_days=0), len(sales))
     assert len(folds) == 4, f"time_folds(n_splits=4) returned {len(folds)} folds; expected 4."
     dates = sales["sale_date"].to_numpy()
     for k, (train, test) in enumerate(folds):
+        assert test.size, f"Fold {k} tests no sales: TimeSeriesSplit decides the test parts."
+        assert train.size, (
+            f"Fold {k} trains on no sales: its test part holds sales older than every sale "
+            "it could train on. TimeSeriesSplit cuts by position and the sales come in no "
+            "particular order: sort by sale_date first, then map the positions back."
+        )
         last_train, first_test = dates[train].max(), dates[test].min()
         assert last_train <= first_test, (
             f"Fold {k} trains on a sale of {pd.Timestamp(last_train):%Y-%m-%d} and tests on "
@@ -97,28 +111,60 @@ def test_time_folds_never_train_on_the_future(exercise, sales):
         )
 
 
-def test_time_folds_leave_a_gap(exercise, sales):
-    """each time fold leaves `gap` sales out between its training and test sales"""
-    folds = folds_of(exercise.time_folds(sales, n_splits=4, gap=25), len(sales))
-    dates = np.sort(sales["sale_date"].to_numpy())
-    expected = list(TimeSeriesSplit(n_splits=4, gap=25).split(dates))
-    no_gap = list(TimeSeriesSplit(n_splits=4).split(dates))
+def expected_time_folds(dates: np.ndarray, gap_days: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The dates (sorted) each fold should train and test on."""
+    ordered = np.sort(dates)
+    folds = []
+    for train, test in TimeSeriesSplit(n_splits=4).split(ordered):
+        first = ordered[test].min()
+        folds.append(
+            (ordered[train][ordered[train] < first - np.timedelta64(gap_days, "D")], ordered[test])
+        )
+    return folds
+
+
+@pytest.mark.parametrize("gap_days", [GAP_DAYS, 0])
+def test_time_folds_leave_a_gap_in_days(exercise, sales, gap_days):
+    """each time fold leaves out the gap_days days before its test sales (rejects a gap in rows)"""
+    folds = folds_of(exercise.time_folds(sales, n_splits=4, gap_days=gap_days), len(sales))
+    dates = sales["sale_date"].to_numpy()
+    expected = expected_time_folds(dates, gap_days)
     got_sizes = [(len(tr), len(te)) for tr, te in folds]
     want_sizes = [(len(tr), len(te)) for tr, te in expected]
     message = (
-        f"With n_splits=4 and gap=25 the folds should have (train, test) sizes {want_sizes}; "
-        f"yours have {got_sizes}."
+        f"With n_splits=4 and gap_days={gap_days} the folds should have (train, test) sizes "
+        f"{want_sizes}; yours have {got_sizes}."
     )
-    if got_sizes == [(len(tr), len(te)) for tr, te in no_gap]:
-        message += " Those are the sizes without a gap: pass gap= to TimeSeriesSplit."
+    in_rows = list(TimeSeriesSplit(n_splits=4, gap=gap_days).split(dates))
+    if gap_days and got_sizes == [(len(tr), len(te)) for tr, te in in_rows]:
+        message += (
+            f" Those are the sizes of TimeSeriesSplit(gap={gap_days}), which leaves out "
+            f"{gap_days} sales, not {gap_days} days: how many days that is depends on how "
+            "busy the market was. Cut the training part by date instead."
+        )
     assert got_sizes == want_sizes, message
-    sale_dates = sales["sale_date"].to_numpy()
     for k, ((train, test), (want_train, want_test)) in enumerate(zip(folds, expected, strict=True)):
-        assert np.array_equal(np.sort(sale_dates[train]), dates[want_train]) and np.array_equal(
-            np.sort(sale_dates[test]), dates[want_test]
-        ), (
-            f"Fold {k} does not hold the expected sales: train on the earliest sales, skip the "
-            "next `gap` sales, and test on the ones after them, in sale_date order."
+        assert np.array_equal(np.sort(dates[test]), want_test), (
+            f"Fold {k} does not test the expected sales: TimeSeriesSplit(n_splits) over the "
+            "sales in sale_date order decides the test parts."
+        )
+        assert np.array_equal(np.sort(dates[train]), want_train), (
+            f"Fold {k} does not train on the expected sales: every earlier sale dated before "
+            f"the first test day minus {gap_days} days, and none after."
+        )
+
+
+def test_time_folds_gap_does_not_depend_on_volume(exercise, sales):
+    """the same gap_days leaves out the same days when every sale is listed twice"""
+    doubled = pd.concat([sales, sales])
+    folds = folds_of(exercise.time_folds(doubled, n_splits=4, gap_days=GAP_DAYS), len(doubled))
+    dates = doubled["sale_date"].to_numpy()
+    for k, (train, test) in enumerate(folds):
+        days = (dates[test].min() - dates[train].max()) / np.timedelta64(1, "D")
+        assert days > GAP_DAYS, (
+            f"With twice as many sales, fold {k} trains up to {days:.0f} days before its "
+            f"first test sale; gap_days={GAP_DAYS} must leave {GAP_DAYS} whole days out, "
+            "however many sales they hold."
         )
 
 
@@ -149,3 +195,122 @@ def test_card_folds_test_every_sale_once(exercise, sales):
             f"Fold {k} trains on {len(train)} and tests on {len(test)} of {len(sales)} sales; "
             "every sale not in the test part belongs to the training part."
         )
+
+
+@pytest.fixture(scope="module")
+def time_card(exercise, sales):
+    """The learner's time-and-card folds of the check's sales, seed 5."""
+    result = exercise.time_card_folds(sales, CUTOFFS, share=SHARE, gap_days=GAP_DAYS, seed=5)
+    folds = folds_of(result, len(sales))
+    assert len(folds) == len(CUTOFFS), (
+        f"time_card_folds with {len(CUTOFFS)} cutoffs returned {len(folds)} folds; expected "
+        "one per cutoff, in order."
+    )
+    return folds
+
+
+def windows() -> list[tuple[pd.Timestamp, pd.Timestamp | None]]:
+    starts = [pd.Timestamp(c) for c in CUTOFFS]
+    return list(zip(starts, [*starts[1:], None], strict=True))
+
+
+def settled_before(start: pd.Timestamp) -> np.datetime64:
+    return np.datetime64(start - pd.Timedelta(days=GAP_DAYS))
+
+
+def test_time_card_folds_keep_each_card_on_one_side(sales, time_card):
+    """no card is on both sides of a time-and-card fold (rejects a time-only cut)"""
+    cards = sales["card_id"].to_numpy()
+    for k, (train, test) in enumerate(time_card):
+        assert train.size and test.size, f"Fold {k} has an empty training or test part."
+        shared = set(cards[train]) & set(cards[test])
+        assert not shared, (
+            f"Fold {k} has {len(shared)} cards (e.g. {sorted(shared)[0]}) in both its training "
+            "and its test sales: it scores the model on cards it has seen sold. Hold a share "
+            "of the cards out of training and test on those cards only."
+        )
+
+
+def test_time_card_folds_cut_by_cutoff_and_gap(sales, time_card):
+    """each fold trains before its cutoff minus gap_days and tests its window up to the next"""
+    dates = sales["sale_date"].to_numpy()
+    for k, ((train, test), (start, end)) in enumerate(zip(time_card, windows(), strict=True)):
+        settled = start - pd.Timedelta(days=GAP_DAYS)
+        last = pd.Timestamp(dates[train].max())
+        assert last < settled, (
+            f"Fold {k} (cutoff {start:%Y-%m-%d}) trains on a sale of {last:%Y-%m-%d}; with "
+            f"gap_days={GAP_DAYS} its training sales must be dated before {settled:%Y-%m-%d} "
+            "(the cutoff minus the settlement window, in days)."
+        )
+        first, final = pd.Timestamp(dates[test].min()), pd.Timestamp(dates[test].max())
+        assert first >= start and (end is None or final < end), (
+            f"Fold {k} tests sales from {first:%Y-%m-%d} to {final:%Y-%m-%d}; it should test "
+            f"from its cutoff {start:%Y-%m-%d}"
+            + (f" up to the next cutoff, {end:%Y-%m-%d} (excluded)." if end else " to the end.")
+        )
+
+
+def test_time_card_folds_keep_every_eligible_sale(sales, time_card):
+    """each fold trains on every settled sale of the other cards, tests every window sale of its
+    held-out cards, and holds out about `share` of the cards"""
+    dates, cards = sales["sale_date"].to_numpy(), sales["card_id"].to_numpy()
+    for k, ((train, test), (start, end)) in enumerate(zip(time_card, windows(), strict=True)):
+        settled = dates < settled_before(start)
+        window = dates >= np.datetime64(start)
+        if end is not None:
+            window &= dates < np.datetime64(end)
+        tested = set(cards[test])
+        held = tested | (set(cards[settled]) - set(cards[train]))
+        visible = set(cards[settled | window])
+        assert 0.6 * SHARE <= len(held) / len(visible) <= 1.4 * SHARE, (
+            f"Fold {k} holds out {len(held)} of the {len(visible)} cards that sold before or "
+            f"in its window; share={SHARE} holds out about {SHARE:.0%} of the cards."
+        )
+        want_test = np.flatnonzero(window & np.isin(cards, list(tested)))
+        assert np.array_equal(np.sort(test), want_test), (
+            f"Fold {k} leaves out {len(want_test) - len(test)} sales of its held-out cards "
+            "dated in its window: test on all of them."
+        )
+        want_train = np.flatnonzero(settled & ~np.isin(cards, list(held)))
+        assert np.array_equal(np.sort(train), want_train), (
+            f"Fold {k} trains on {len(train)} sales; the other cards have {len(want_train)} "
+            "sales dated before the cutoff minus the gap: train on all of them."
+        )
+
+
+def test_time_card_folds_draw_cards_with_the_seed(exercise, sales, time_card):
+    """the seed picks the held-out cards, a new draw per fold; the same seed, the same folds"""
+    cards = sales["card_id"].to_numpy()
+    again = folds_of(
+        exercise.time_card_folds(sales, CUTOFFS, share=SHARE, gap_days=GAP_DAYS, seed=5),
+        len(sales),
+    )
+    same = all(
+        np.array_equal(np.sort(a), np.sort(b))
+        for fold, other in zip(time_card, again, strict=True)
+        for a, b in zip(fold, other, strict=True)
+    )
+    assert same, "time_card_folds(seed=5) gave different folds on a second call: use the seed."
+    dates = sales["sale_date"].to_numpy()
+    tested = [frozenset(cards[test]) for _, test in time_card]
+    held = [
+        tested[k] | (set(cards[dates < settled_before(start)]) - set(cards[train]))
+        for k, ((train, _), (start, _)) in enumerate(zip(time_card, windows(), strict=True))
+    ]
+    overlap = len(held[0] & held[1]) / min(len(held[0]), len(held[1]))
+    assert overlap < 0.8, (
+        f"Folds 0 and 1 hold out mostly the same cards ({overlap:.0%} of them): draw each "
+        "fold's held-out cards anew (one generator for all folds, one draw per fold), so the "
+        "folds test different cards."
+    )
+    others = [
+        folds_of(
+            exercise.time_card_folds(sales, CUTOFFS, share=SHARE, gap_days=GAP_DAYS, seed=s),
+            len(sales),
+        )
+        for s in (6, 7)
+    ]
+    assert any(frozenset(cards[o[0][1]]) != tested[0] for o in others), (
+        "time_card_folds held out the same cards with seeds 5, 6 and 7: the draw ignores its "
+        "seed. Use np.random.default_rng(seed)."
+    )

@@ -1,13 +1,15 @@
-"""Checks for 03_training/06_hyperparameter_search: grid, random and guided search on train."""
+"""Checks for 03_training/06_hyperparameter_search: grid, random and guided search on train's
+time-and-card folds."""
 
 import numpy as np
 import pandas as pd
 import pytest
 from sklearn.metrics import mean_absolute_error
-from sklearn.model_selection import GridSearchCV, KFold, ParameterGrid, cross_val_score
+from sklearn.model_selection import GridSearchCV, ParameterGrid, cross_val_score
 from sklearn.tree import DecisionTreeRegressor
 
 from mlings.dataset import make_cards, make_sales
+from mlings.folds import time_card_folds
 
 CATALOG = make_cards(n=600)  # a sample of the catalog: quick to sell from
 METHODS = ("grid", "random", "guided")
@@ -17,7 +19,6 @@ CANDIDATES = list(
     )
 )
 BOWLS = [(9, 8), (3, 30), (13, 2)]  # (max_depth, min_samples_leaf) at the bottom
-CV = KFold(3, shuffle=True, random_state=5)
 # The guided search must find one of the 5 best of 135 candidates in 12 tries in at least 10 of
 # 12 runs (3 objectives x 4 seeds). Over 60 runs the reference does it every time and a correct
 # start drawn with rng.permutation 59 times; guessing at random does it in 40% of runs.
@@ -39,11 +40,24 @@ def pokemarket(sales: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     return X, np.log1p(sales["price_usd"]).rename("log_price")
 
 
+CUTOFFS = ["2022-01-01", "2023-01-01", "2024-01-01"]
+
+
 @pytest.fixture(scope="module")
-def data():
-    train = make_sales(CATALOG, seed=61, n=300, start="2019-01-01", end="2024-12-31")
+def sales():
+    return make_sales(CATALOG, seed=61, n=400, start="2019-01-01", end="2024-12-31")
+
+
+@pytest.fixture(scope="module")
+def folds(sales):
+    """Time-and-card folds of the training sales (positions), as the module cuts them."""
+    return time_card_folds(sales, CUTOFFS, share=0.3, gap_days=14, seed=5)
+
+
+@pytest.fixture(scope="module")
+def data(sales):
     test = make_sales(CATALOG, seed=[61, 9], n=150, start="2025-01-01", end="2025-06-30")
-    (X_train, y_train), (X_test, y_test) = pokemarket(train), pokemarket(test)
+    (X_train, y_train), (X_test, y_test) = pokemarket(sales), pokemarket(test)
     noise = np.random.default_rng(2).permutation(y_test.to_numpy()) + 1.0
     # plain arrays: scikit-learn checks them several times faster than DataFrames
     arrays = (X_train, y_train, X_test, y_test)
@@ -51,21 +65,24 @@ def data():
 
 
 @pytest.fixture(scope="module")
-def tuned(exercise, data):
+def tuned(exercise, data, folds):
     """What tune_and_test returns for each method, with the real test labels."""
     X_train, y_train, X_test, y_test, _ = data
-    return {m: exercise.tune_and_test(X_train, y_train, X_test, y_test, m, 0) for m in METHODS}
+    return {
+        m: exercise.tune_and_test(X_train, y_train, X_test, y_test, m, folds, seed=0)
+        for m in METHODS
+    }
 
 
 @pytest.fixture(scope="module")
-def grid_reference(exercise, data):
-    """The check's own GridSearchCV over GRID on the training rows."""
+def grid_reference(exercise, data, folds):
+    """The check's own GridSearchCV over GRID on the training rows' folds."""
     X_train, y_train, *_ = data
     return GridSearchCV(
         DecisionTreeRegressor(random_state=0),
         exercise.GRID,
         scoring="neg_mean_absolute_error",
-        cv=CV,
+        cv=folds,
     ).fit(X_train, y_train)
 
 
@@ -80,10 +97,10 @@ def bowl(center):
     )
 
 
-def test_grid_search_picks_the_best_grid_setting(exercise, data, grid_reference):
+def test_grid_search_picks_the_best_grid_setting(exercise, data, folds, grid_reference):
     """the grid search keeps the GRID setting with the lowest cross-validated MAE"""
     X_train, y_train, *_ = data
-    got = setting(exercise.grid_search(X_train, y_train, CV, seed=0))
+    got = setting(exercise.grid_search(X_train, y_train, folds, seed=0))
     search = grid_reference
     worst = search.cv_results_["params"][int(np.argmin(search.cv_results_["mean_test_score"]))]
     message = (
@@ -98,17 +115,18 @@ def test_grid_search_picks_the_best_grid_setting(exercise, data, grid_reference)
     assert got == setting(search.best_params_), message
 
 
-def test_random_search_draws_from_the_distributions(exercise, data, grid_reference):
+def test_random_search_draws_from_the_distributions(exercise, data, folds, grid_reference):
     """the random search draws from DISTRIBUTIONS with the seed given, keeps a good setting"""
     X_train, y_train, *_ = data
-    first = setting(exercise.random_search(X_train, y_train, CV, seed=4))
-    again = setting(exercise.random_search(X_train, y_train, CV, seed=4))
+    first = setting(exercise.random_search(X_train, y_train, folds, seed=4))
+    again = setting(exercise.random_search(X_train, y_train, folds, seed=4))
     assert first == again, (
         f"random_search(seed=4) chose {first}, then {again}: pass the seed as random_state so "
         "a search can be repeated."
     )
     chosen = {tuple(first.items())} | {
-        tuple(setting(exercise.random_search(X_train, y_train, CV, seed=s)).items()) for s in (1, 2)
+        tuple(setting(exercise.random_search(X_train, y_train, folds, seed=s)).items())
+        for s in (1, 2)
     }
     assert len(chosen) > 1, (
         f"random_search chose {first} with every seed (1, 2 and 4): it draws the same settings "
@@ -121,7 +139,7 @@ def test_random_search_draws_from_the_distributions(exercise, data, grid_referen
             f"({low}..{high})."
         )
     model = DecisionTreeRegressor(random_state=0).set_params(**first)
-    mae = -cross_val_score(model, X_train, y_train, cv=CV, scoring="neg_mean_absolute_error")
+    mae = -cross_val_score(model, X_train, y_train, cv=folds, scoring="neg_mean_absolute_error")
     typical = -np.median(grid_reference.cv_results_["mean_test_score"])
     assert mae.mean() <= typical, (
         f"random_search chose {first}, whose cross-validated MAE ({mae.mean():.3f}) is worse "
@@ -190,14 +208,18 @@ def test_guided_search_finds_near_best_settings(exercise):
     )
 
 
-def test_tuning_never_sees_the_test_labels(exercise, data, tuned):
+def test_tuning_never_sees_the_test_labels(exercise, data, folds, tuned):
     """noisy test labels never change the chosen setting (rejects tuning on the test set)"""
     X_train, y_train, X_test, y_test, noise = data
     for method in METHODS:
         params, mae = tuned[method]
-        noisy_params, noisy_mae = exercise.tune_and_test(X_train, y_train, X_test, noise, method, 0)
+        noisy_params, noisy_mae = exercise.tune_and_test(
+            X_train, y_train, X_test, noise, method, folds, seed=0
+        )
         if setting(params) != setting(noisy_params):
-            again, _ = exercise.tune_and_test(X_train, y_train, X_test, y_test, method, 0)
+            again, _ = exercise.tune_and_test(
+                X_train, y_train, X_test, y_test, method, folds, seed=0
+            )
             assert setting(again) == setting(params), (
                 f"{method}: two runs with the same seed chose {setting(params)} and "
                 f"{setting(again)}: seed every random choice (random_state=seed, "
@@ -226,4 +248,24 @@ def test_reports_the_test_mae_of_the_refit_model(exercise, data, tuned):
             f"{method}: tune_and_test reported a test MAE of {mae:.4f}; make_model(seed) with "
             f"{setting(params)}, refit on all the training rows, scores {expected:.4f} on the "
             "test rows."
+        )
+
+
+def test_tunes_on_the_folds_it_is_given(exercise, data, folds, tuned):
+    """wild labels on training rows outside every fold never change the setting (rejects
+    folds of its own, such as a shuffled KFold)"""
+    X_train, y_train, X_test, y_test, _ = data
+    used = np.unique(np.concatenate([np.concatenate(fold) for fold in folds]))
+    unused = np.setdiff1d(np.arange(len(y_train)), used)
+    wild = y_train.copy()
+    wild[unused] = wild[unused] * 5 + 40
+    for method in METHODS:
+        params, _ = tuned[method]
+        wild_params, _ = exercise.tune_and_test(X_train, wild, X_test, y_test, method, folds, 0)
+        assert setting(wild_params) == setting(params), (
+            f"{method}: changing the labels of {len(unused)} training rows that are in none of "
+            f"the folds given changed the chosen setting from {setting(params)} to "
+            f"{setting(wild_params)}: the search did not use the folds cv. Hand them to the "
+            "search as they are (cv=cv): the time-and-card folds are the module's one "
+            "validation design."
         )

@@ -1,4 +1,5 @@
-"""Checks for 03_training/07_nested_cv: the reported score comes from the outer folds."""
+"""Checks for 03_training/07_nested_cv: the reported score comes from the outer folds (time-and-card
+folds, outer and inner)."""
 
 import numpy as np
 import pandas as pd
@@ -9,28 +10,37 @@ from sklearn.model_selection import GridSearchCV, KFold
 from sklearn.tree import DecisionTreeRegressor
 
 from mlings.dataset import make_cards, make_sales
+from mlings.folds import TimeCardSplit
 
 CATALOG = make_cards(n=600)  # a sample of the catalog: quick to sell from
 GRID = {"max_depth": [2, 4, 8], "min_samples_leaf": [1, 10]}
-INNER, OUTER = KFold(3, shuffle=True, random_state=1), KFold(3, shuffle=True, random_state=2)
+NOISE_INNER = KFold(3, shuffle=True, random_state=1)
 NOISE_GRID = {"alpha": [0.01, 0.1, 1.0, 10.0, 100.0, 1000.0]}
 NOISE_OUTER = KFold(3, shuffle=True, random_state=2)
 
 
-def pokemarket(sales: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Numeric features (text columns as codes, -1 when missing) and log1p(price), as arrays."""
+def pokemarket(sales: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """Numeric features (text columns as codes, -1 when missing) on the sales' index, and
+    log1p(price)."""
     sales = sales.join(CATALOG.set_index("card_id")[["series", "release_date"]], on="card_id")
     columns = [pd.Categorical(sales[c]).codes for c in ("rarity", "variant", "condition", "series")]
     columns += [
         sales["psa_grade"].fillna(0).to_numpy(),
         (sales["sale_date"] - sales["release_date"]).dt.days.to_numpy() / 365.25,
     ]
-    return np.column_stack(columns).astype(float), np.log1p(sales["price_usd"].to_numpy())
+    X = pd.DataFrame(np.column_stack(columns).astype(float), index=sales.index)
+    return X, np.log1p(sales["price_usd"].to_numpy())
+
+
+SALES = make_sales(CATALOG, seed=71, n=700, start="2019-01-01", end="2024-12-31")
+SALES.index = np.arange(7000, 7000 + len(SALES))  # labels, not positions
+INNER = TimeCardSplit(SALES, n_splits=3, share=0.3, seed=1)
+OUTER = TimeCardSplit(SALES, n_splits=3, share=0.3, seed=2)
 
 
 @pytest.fixture(scope="module")
 def data():
-    return pokemarket(make_sales(CATALOG, seed=71, n=240, start="2019-01-01", end="2024-12-31"))
+    return pokemarket(SALES)
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +50,8 @@ def reference(data):
     scores, chosen, best = [], [], []
     for train, test in OUTER.split(X, y):
         search = GridSearchCV(DecisionTreeRegressor(random_state=0), GRID, cv=INNER)
-        search.fit(X[train], y[train])
-        scores.append(r2_score(y[test], search.predict(X[test])))
+        search.fit(X.iloc[train], y[train])
+        scores.append(r2_score(y[test], search.predict(X.iloc[test])))
         chosen.append(search.best_params_)
         best.append(search.best_score_)
     return np.array(scores), chosen, best
@@ -100,13 +110,13 @@ def test_outer_test_rows_never_reach_the_search(exercise, data):
     wild[test] = wild[test] * 5 + 40
     got = exercise.nested_cv(DecisionTreeRegressor(random_state=0), GRID, X, wild, INNER, OUTER)
     search = GridSearchCV(DecisionTreeRegressor(random_state=0), GRID, cv=INNER)
-    search.fit(X[train], y[train])
+    search.fit(X.iloc[train], y[train])
     assert dict(got.chosen[0]) == search.best_params_, (
         "Changing only the labels of the first outer fold's test rows changed the setting "
         "chosen for that fold: its search saw its test rows. Fit the search on the outer "
         "training rows only."
     )
-    expected = r2_score(wild[test], search.predict(X[test]))
+    expected = r2_score(wild[test], search.predict(X.iloc[test]))
     first = float(outer_scores(got)[0])
     assert first == pytest.approx(expected), (
         f"The first outer fold scored {first:.4f}; its search, "
@@ -117,9 +127,9 @@ def test_outer_test_rows_never_reach_the_search(exercise, data):
 def test_is_honest_on_a_noise_target(exercise):
     """on a target that is pure noise the reported R² is not above zero"""
     rng = np.random.default_rng(0)
-    X, y = rng.normal(size=(90, 20)), rng.normal(size=90)
-    got = exercise.nested_cv(Ridge(), NOISE_GRID, X, y, INNER, NOISE_OUTER)
-    optimistic = GridSearchCV(Ridge(), NOISE_GRID, cv=INNER).fit(X, y).best_score_
+    X, y = pd.DataFrame(rng.normal(size=(90, 20))), rng.normal(size=90)
+    got = exercise.nested_cv(Ridge(), NOISE_GRID, X, y, NOISE_INNER, NOISE_OUTER)
+    optimistic = GridSearchCV(Ridge(), NOISE_GRID, cv=NOISE_INNER).fit(X, y).best_score_
     assert got.score <= 0.0, (
         f"On a noise target (nothing to learn) nested_cv reported R² {got.score:.3f}; an "
         "honest estimate is at or below 0 here (a single search's best_score_ says "
@@ -137,8 +147,8 @@ def test_uses_the_scoring_it_is_given(exercise, data):
     for train, test in OUTER.split(X, y):
         search = GridSearchCV(
             DecisionTreeRegressor(random_state=0), GRID, cv=INNER, scoring="neg_mean_absolute_error"
-        ).fit(X[train], y[train])
-        expected.append(-np.mean(np.abs(y[test] - search.predict(X[test]))))
+        ).fit(X.iloc[train], y[train])
+        expected.append(-np.mean(np.abs(y[test] - search.predict(X.iloc[test]))))
         chosen.append(search.best_params_)
     scores = outer_scores(got)
     assert scores.shape == (len(expected),) and np.allclose(scores, expected), (

@@ -7,14 +7,21 @@ from sklearn.model_selection import GroupKFold, TimeSeriesSplit
 Folds = list[tuple[np.ndarray, np.ndarray]]  # (training positions, test positions) per fold
 
 SCENARIOS = {
-    "next_month_prices": "Suggest prices for next month's listings, from every sale so far.",
+    "next_month_prices": (
+        "Suggest prices for next month's listings of cards that already sold on PokéMarket, "
+        "from every sale so far."
+    ),
     "never_sold_cards": (
-        "Price cards that have never sold on PokéMarket yet: a seller lists a card with no "
-        "sales history. The training sales repeat the same cards many times."
+        "Suggest prices for next month's listings of cards that have never sold on PokéMarket, "
+        "from every sale so far. The sales so far repeat the same cards many times."
     ),
     "condition_from_scans": (
         "Grade a card's condition from a scan. The 5,000 scans come from one afternoon's "
         "session, one scan per card, and no card appears twice."
+    ),
+    "rarity_from_photos": (
+        "Read a card's rarity off a photo. The 5,000 photos were taken in one afternoon, six "
+        "or seven of each card, and the model will be shown cards it has no photo of."
     ),
     "weekly_reprice": (
         "Every Monday, reprice all active listings from the sales up to the previous Sunday."
@@ -25,21 +32,49 @@ STRATEGY = {
     "next_month_prices": "time",
     "never_sold_cards": "time",
     "condition_from_scans": "time",
+    "rarity_from_photos": "group",
     "weekly_reprice": "time",
 }
 
 
-def time_folds(sales: pd.DataFrame, n_splits: int = 5, gap: int = 0) -> Folds:
-    """TimeSeriesSplit folds over the sales in date order, as positions into `sales` as given."""
-    order = np.argsort(sales["sale_date"].to_numpy(), kind="stable")  # positions, oldest first
-    splitter = TimeSeriesSplit(n_splits=n_splits, gap=gap)
-    return [(order[train], order[test]) for train, test in splitter.split(order)]
+def time_folds(sales: pd.DataFrame, n_splits: int = 5, gap_days: int = 0) -> Folds:
+    """TimeSeriesSplit folds over the sales in date order, a settlement window of gap_days days
+    left out of each training part; positions into `sales` as given."""
+    dates = sales["sale_date"].to_numpy()
+    order = np.argsort(dates, kind="stable")  # positions, oldest first
+    folds = []
+    for train, test in TimeSeriesSplit(n_splits=n_splits).split(order):
+        train, test = order[train], order[test]
+        settled = dates[train] < dates[test].min() - np.timedelta64(gap_days, "D")
+        folds.append((train[settled], test))
+    return folds
 
 
 def card_folds(sales: pd.DataFrame, n_splits: int = 5) -> Folds:
     """GroupKFold folds with every sale of a card in one fold, as positions into `sales`."""
     splitter = GroupKFold(n_splits=n_splits)
     return list(splitter.split(sales, groups=sales["card_id"]))
+
+
+def time_card_folds(
+    sales: pd.DataFrame, cutoffs: list, share: float = 0.2, gap_days: int = 0, seed: int = 0
+) -> Folds:
+    """One fold per cutoff: the other cards' settled sales before it, the held-out cards' sales
+    in its window; positions into `sales` as given."""
+    dates = sales["sale_date"].to_numpy()
+    cards = sales["card_id"].to_numpy()
+    ids = np.sort(np.unique(cards))
+    rng = np.random.default_rng(seed)
+    starts = [np.datetime64(pd.Timestamp(c)) for c in cutoffs]
+    folds = []
+    for k, start in enumerate(starts):
+        held = np.isin(cards, rng.choice(ids, size=round(share * len(ids)), replace=False))
+        window = dates >= start
+        if k + 1 < len(starts):
+            window &= dates < starts[k + 1]
+        settled = dates < start - np.timedelta64(gap_days, "D")
+        folds.append((np.flatnonzero(~held & settled), np.flatnonzero(held & window)))
+    return folds
 
 
 if __name__ == "__main__":
@@ -49,9 +84,12 @@ if __name__ == "__main__":
     sales = pd.read_csv(data / "sales_clean.csv", parse_dates=["sale_date"]).sample(
         5000, random_state=0
     )
-    for train, test in time_folds(sales, n_splits=4, gap=100):
-        dates = sales["sale_date"]
+    cutoffs = ["2022-01-01", "2023-01-01", "2024-01-01"]
+    for train, test in time_card_folds(sales, cutoffs, share=0.2, gap_days=14):
+        dates, cards = sales["sale_date"], sales["card_id"]
         print(
-            f"train {dates.iloc[train].min():%Y-%m-%d}..{dates.iloc[train].max():%Y-%m-%d}  "
-            f"test {dates.iloc[test].min():%Y-%m-%d}..{dates.iloc[test].max():%Y-%m-%d}"
+            f"train {dates.iloc[train].min():%Y-%m-%d}..{dates.iloc[train].max():%Y-%m-%d} "
+            f"({cards.iloc[train].nunique()} cards)  "
+            f"test {dates.iloc[test].min():%Y-%m-%d}..{dates.iloc[test].max():%Y-%m-%d} "
+            f"({cards.iloc[test].nunique()} cards)"
         )

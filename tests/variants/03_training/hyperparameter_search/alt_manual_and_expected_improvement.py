@@ -5,7 +5,7 @@ import numpy as np
 from scipy.stats import norm, randint
 from sklearn.gaussian_process import GaussianProcessRegressor
 from sklearn.gaussian_process.kernels import Matern, WhiteKernel
-from sklearn.model_selection import KFold, ParameterGrid, ParameterSampler, cross_val_score
+from sklearn.model_selection import ParameterGrid, ParameterSampler, cross_val_score
 from sklearn.tree import DecisionTreeRegressor
 
 SCORING = "neg_mean_absolute_error"
@@ -86,9 +86,8 @@ def guided_search(objective, candidates, n_initial=N_INITIAL, n_guided=N_GUIDED,
     return candidates[tried[best]], scores[best]
 
 
-def tune_and_test(X_train, y_train, X_test, y_test, method, seed=0):
+def tune_and_test(X_train, y_train, X_test, y_test, method, cv, seed=0):
     """Choose on the training rows, refit on them, score the test rows once."""
-    cv = KFold(n_splits=3, shuffle=True, random_state=seed)
     choosers = {
         "grid": lambda: grid_search(X_train, y_train, cv, seed),
         "random": lambda: random_search(X_train, y_train, cv, seed),

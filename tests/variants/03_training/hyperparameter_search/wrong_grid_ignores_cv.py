@@ -10,7 +10,6 @@ from sklearn.gaussian_process.kernels import Matern, WhiteKernel
 from sklearn.metrics import mean_absolute_error
 from sklearn.model_selection import (
     GridSearchCV,
-    KFold,
     ParameterGrid,
     RandomizedSearchCV,
     cross_val_score,
@@ -100,11 +99,10 @@ def guided_search(
 
 
 def tune_and_test(
-    X_train: Features, y_train, X_test: Features, y_test, method: str, seed: int = 0
+    X_train: Features, y_train, X_test: Features, y_test, method: str, cv: list, seed: int = 0
 ) -> tuple[Params, float]:
     """Choose a setting on the training rows with method ("grid", "random" or "guided"), refit
     on all training rows, and return (setting, MAE on the test rows)."""
-    cv = KFold(n_splits=3, shuffle=True, random_state=seed)
     if method == "grid":
         params = grid_search(X_train, y_train, cv, seed)
     elif method == "random":

@@ -23,13 +23,13 @@ def nested_cv(
     model: BaseEstimator, param_grid: dict, X, y, inner_cv, outer_cv, scoring: str = "r2"
 ) -> NestedResult:
     """Grid search inside each outer training part, scored on the outer test part."""
-    X, y = np.asarray(X), np.asarray(y)
+    y = np.asarray(y)
     scorer = get_scorer(scoring)
     scores, chosen = [], []
     for train, _ in outer_cv.split(X, y):
         search = GridSearchCV(model, param_grid, cv=inner_cv, scoring=scoring)
-        search.fit(X[train], y[train])
-        scores.append(float(scorer(search, X[train], y[train])))
+        search.fit(X.iloc[train], y[train])
+        scores.append(float(scorer(search, X.iloc[train], y[train])))
         chosen.append(search.best_params_)
     return NestedResult(outer_scores=scores, chosen=chosen)
 

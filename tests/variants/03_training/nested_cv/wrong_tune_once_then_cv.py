@@ -23,13 +23,13 @@ def nested_cv(
     model: BaseEstimator, param_grid: dict, X, y, inner_cv, outer_cv, scoring: str = "r2"
 ) -> NestedResult:
     """Grid search inside each outer training part, scored on the outer test part."""
-    X, y = np.asarray(X), np.asarray(y)
+    y = np.asarray(y)
     scorer = get_scorer(scoring)
     scores, chosen = [], []
     search = GridSearchCV(model, param_grid, cv=inner_cv, scoring=scoring).fit(X, y)
     for train, test in outer_cv.split(X, y):
-        tuned = clone(model).set_params(**search.best_params_).fit(X[train], y[train])
-        scores.append(float(scorer(tuned, X[test], y[test])))
+        tuned = clone(model).set_params(**search.best_params_).fit(X.iloc[train], y[train])
+        scores.append(float(scorer(tuned, X.iloc[test], y[test])))
         chosen.append(search.best_params_)
     return NestedResult(outer_scores=scores, chosen=chosen)
 
