@@ -9,7 +9,7 @@ numbers a finding names: the lines of the changed file after the change.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 CATEGORIES = (
@@ -174,3 +174,25 @@ def numbered(diff: Path) -> str:
                 number = "" if line.target_line_no is None else str(line.target_line_no)
                 out.append(f"{number:>5} {line.line_type}{line.value.rstrip()}")
     return "\n".join(out)
+
+
+def learner_findings(exercise: object) -> list[Finding]:
+    """The FINDINGS of a learner's module, well-formed, or an AssertionError saying what to fix."""
+    findings = list(getattr(exercise, "FINDINGS", None) or [])
+    assert findings, (
+        "FINDINGS is empty: read the pull request (run the exercise file to print it with line "
+        "numbers) and add a Finding for each defect you see."
+    )
+    trouble = problems(findings)
+    assert not trouble, "Some findings are not well-formed: " + " ".join(trouble)
+    return findings
+
+
+def where(finding: Finding) -> str:
+    """A finding's place and category, as a failure message names it."""
+    return f"{finding.file} {tuple(finding.lines)} {finding.category!r}"
+
+
+def near(finding: Finding, defect: Defect) -> bool:
+    """Same file and overlapping lines, whatever the category."""
+    return defect.named_by(replace(finding, category=min(defect.categories)))

@@ -1,13 +1,12 @@
 """Checks for 07_collaboration/02_review_leaky_features: review PR #101, then fix its feature."""
 
 import functools
-from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
 from mlings.dataset import make_cards, make_sales
-from mlings.review import Defect, Finding, grade, problems
+from mlings.review import Defect, grade, learner_findings, near, where
 
 DIFF = "exercises/07_collaboration/pokemarket_repo/prs/01_card_price_history.diff"
 FILE = "pokemarket/features.py"
@@ -58,27 +57,6 @@ FEATURES = ("card_sale_count", "card_mean_price")
 # ---------------------------------------------------------------- the review
 
 
-def _findings(exercise) -> list[Finding]:
-    """The learner's findings, well-formed, or a failure saying what to fix."""
-    findings = list(getattr(exercise, "FINDINGS", None) or [])
-    assert findings, (
-        "FINDINGS is empty: read the pull request (run the exercise file to print it with line "
-        "numbers) and add a Finding for each defect you see."
-    )
-    trouble = problems(findings)
-    assert not trouble, "Some findings are not well-formed: " + " ".join(trouble)
-    return findings
-
-
-def _where(finding: Finding) -> str:
-    return f"{finding.file} {tuple(finding.lines)} {finding.category!r}"
-
-
-def _near(finding: Finding, defect: Defect) -> bool:
-    """Same file and overlapping lines, whatever the category."""
-    return defect.named_by(replace(finding, category=min(defect.categories)))
-
-
 def _short(note: str, width: int = 60) -> str:
     note = str(note).strip().rstrip(".")
     return note if len(note) <= width else note[: width - 1].rstrip() + "…"
@@ -86,12 +64,12 @@ def _short(note: str, width: int = 60) -> str:
 
 def test_findings_are_well_formed(exercise):
     """your findings are well-formed: file, lines, category, severity and a one-sentence note"""
-    _findings(exercise)
+    learner_findings(exercise)
 
 
 def test_every_defect_is_named(exercise):
     """every defect the pull request brings in is named by one of your findings"""
-    findings = _findings(exercise)
+    findings = learner_findings(exercise)
     missed = grade(findings, DEFECTS).missed
     if not missed:
         return
@@ -101,10 +79,10 @@ def test_every_defect_is_named(exercise):
         f"your findings; {'it' if len(missed) == 1 else 'one'} is in {defect.file}: "
         f"{NUDGES[defect.id]}."
     )
-    close = [f for f in findings if _near(f, defect)]
+    close = [f for f in findings if near(f, defect)]
     if close:
         message += (
-            f" Your finding at {_where(close[0])} points at it, but that category does not name "
+            f" Your finding at {where(close[0])} points at it, but that category does not name "
             "what goes wrong there: ask what kind of harm it does."
         )
     raise AssertionError(message)
@@ -112,7 +90,7 @@ def test_every_defect_is_named(exercise):
 
 def test_blocker_is_rated_blocker(exercise):
     """the defect that must stop the merge is rated blocker"""
-    found = grade(_findings(exercise), DEFECTS).found
+    found = grade(learner_findings(exercise), DEFECTS).found
     for defect in DEFECTS:
         if defect.severity != "blocker":
             continue
@@ -122,7 +100,7 @@ def test_blocker_is_rated_blocker(exercise):
         )
         finding = found[defect.id]
         assert finding.severity == "blocker", (
-            f"Your finding at {_where(finding)} names the pull request's worst defect but rates "
+            f"Your finding at {where(finding)} names the pull request's worst defect but rates "
             f"it {finding.severity!r}. Merged, it would ship a model whose reported error is not "
             "its real error: rate it blocker."
         )
@@ -132,13 +110,13 @@ def test_major_defects_are_not_rated_minor(exercise):
     """a defect that breaks something real is rated major or blocker (rejects minor or nit)"""
     underrated = [
         (defect, finding)
-        for defect, finding in grade(_findings(exercise), DEFECTS).underrated
+        for defect, finding in grade(learner_findings(exercise), DEFECTS).underrated
         if defect.severity == "major"
     ]
     if underrated:
         finding = underrated[0][1]
         raise AssertionError(
-            f"Your finding at {_where(finding)} names a real defect but rates it "
+            f"Your finding at {where(finding)} names a real defect but rates it "
             f"{finding.severity!r}. Minor and nit are for what works but could be better; this "
             "one breaks something once merged: rate it major (or blocker)."
         )
@@ -146,8 +124,8 @@ def test_major_defects_are_not_rated_minor(exercise):
 
 def test_at_most_one_false_alarm(exercise):
     """at most one finding names no defect (precision: what only looks unusual is fine)"""
-    alarms = grade(_findings(exercise), DEFECTS).false_alarms
-    listed = "; ".join(f"{_where(f)} ({_short(f.note)})" for f in alarms)
+    alarms = grade(learner_findings(exercise), DEFECTS).false_alarms
+    listed = "; ".join(f"{where(f)} ({_short(f.note)})" for f in alarms)
     assert len(alarms) <= 1, (
         f"{len(alarms)} of your findings name no defect of the pull request: {listed}. Some "
         "changes only look unusual: ask what would actually go wrong. If a finding is about a "

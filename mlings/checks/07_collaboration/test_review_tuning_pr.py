@@ -4,7 +4,6 @@ import contextlib
 import functools
 import math
 import re
-from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -12,7 +11,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.model_selection import ParameterGrid, TimeSeriesSplit
 
 from mlings.dataset import make_cards, make_sales
-from mlings.review import Defect, Finding, grade, problems
+from mlings.review import Defect, grade, learner_findings, near, where
 
 DIFF = "exercises/07_collaboration/pokemarket_repo/prs/02_tune_hyperparameters.diff"
 TRAIN = "pokemarket/train.py"
@@ -63,35 +62,14 @@ GRID = {"alpha": [0.03, 3.0, 1000.0], "use_grade": [True, False]}
 # ---------------------------------------------------------------- the review
 
 
-def _findings(exercise) -> list[Finding]:
-    """The learner's findings, well-formed, or a failure saying what to fix."""
-    findings = list(getattr(exercise, "FINDINGS", None) or [])
-    assert findings, (
-        "FINDINGS is empty: read the pull request (run the exercise file to print it with line "
-        "numbers) and add a Finding for each defect you see."
-    )
-    trouble = problems(findings)
-    assert not trouble, "Some findings are not well-formed: " + " ".join(trouble)
-    return findings
-
-
-def _where(finding: Finding) -> str:
-    return f"{finding.file} {tuple(finding.lines)} {finding.category!r}"
-
-
-def _near(finding: Finding, defect: Defect) -> bool:
-    """Same file and overlapping lines, whatever the category."""
-    return defect.named_by(replace(finding, category=min(defect.categories)))
-
-
 def test_findings_are_well_formed(exercise):
     """your findings are well-formed: file, lines, category, severity and a one-sentence note"""
-    _findings(exercise)
+    learner_findings(exercise)
 
 
 def test_every_defect_is_named(exercise):
     """every defect the pull request brings in is named by one of your findings"""
-    findings = _findings(exercise)
+    findings = learner_findings(exercise)
     result = grade(findings, DEFECTS)
     if not result.missed:
         return
@@ -101,10 +79,10 @@ def test_every_defect_is_named(exercise):
         f"{defect.file}: {NUDGES[defect.id]}."
     )
     used = list(result.found.values())
-    close = [f for f in findings if _near(f, defect) and f not in used]
+    close = [f for f in findings if near(f, defect) and f not in used]
     if close:
         message += (
-            f" Your finding at {_where(close[0])} points at it, but that category does not name "
+            f" Your finding at {where(close[0])} points at it, but that category does not name "
             "what goes wrong there: ask what kind of harm it does."
         )
     raise AssertionError(message)
@@ -112,7 +90,7 @@ def test_every_defect_is_named(exercise):
 
 def test_blocker_is_rated_blocker(exercise):
     """the defect that must stop the merge is rated blocker"""
-    found = grade(_findings(exercise), DEFECTS).found
+    found = grade(learner_findings(exercise), DEFECTS).found
     for defect in DEFECTS:
         if defect.severity != "blocker":
             continue
@@ -122,7 +100,7 @@ def test_blocker_is_rated_blocker(exercise):
         )
         finding = found[defect.id]
         assert finding.severity == "blocker", (
-            f"Your finding at {_where(finding)} names the pull request's worst defect but rates "
+            f"Your finding at {where(finding)} names the pull request's worst defect but rates "
             f"it {finding.severity!r}. Merged, it would quote sellers an error the model does "
             "not have: rate it blocker."
         )
@@ -132,13 +110,13 @@ def test_major_defects_are_not_rated_minor(exercise):
     """a defect that breaks something real is rated major or blocker (rejects minor or nit)"""
     underrated = [
         (defect, finding)
-        for defect, finding in grade(_findings(exercise), DEFECTS).underrated
+        for defect, finding in grade(learner_findings(exercise), DEFECTS).underrated
         if defect.severity == "major"
     ]
     if underrated:
         finding = underrated[0][1]
         raise AssertionError(
-            f"Your finding at {_where(finding)} names a real defect but rates it "
+            f"Your finding at {where(finding)} names a real defect but rates it "
             f"{finding.severity!r}. Minor and nit are for what works but could be better; this "
             "one breaks something once merged: rate it major (or blocker)."
         )
@@ -146,8 +124,8 @@ def test_major_defects_are_not_rated_minor(exercise):
 
 def test_at_most_one_false_alarm(exercise):
     """at most one finding names no defect (precision: what only looks unusual is fine)"""
-    alarms = grade(_findings(exercise), DEFECTS).false_alarms
-    listed = "; ".join(f"{_where(f)}: {f.note[:70]}" for f in alarms)
+    alarms = grade(learner_findings(exercise), DEFECTS).false_alarms
+    listed = "; ".join(f"{where(f)}: {f.note[:70]}" for f in alarms)
     assert len(alarms) <= 1, (
         f"{len(alarms)} of your findings name no defect of the pull request: {listed}. Some "
         "changes only look unusual: ask what would actually go wrong. If a finding is about a "
