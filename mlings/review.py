@@ -196,3 +196,107 @@ def where(finding: Finding) -> str:
 def near(finding: Finding, defect: Defect) -> bool:
     """Same file and overlapping lines, whatever the category."""
     return defect.named_by(replace(finding, category=min(defect.categories)))
+
+
+# The judgements every review exercise makes, each raising the learner's failure message.
+
+
+def judge_every_defect_named(
+    findings: Sequence[Finding],
+    defects: Sequence[Defect],
+    nudges: dict[str, str],
+    diff_files: Sequence[str] = (),
+) -> None:
+    """Every defect is named; else say how many are missed and nudge towards one of them."""
+    result = grade(findings, defects)
+    if not result.missed:
+        return
+    defect = result.missed[0]
+    message = (
+        f"{len(result.missed)} of {len(defects)} defects "
+        f"{'is' if len(result.missed) == 1 else 'are'} not in your findings; "
+        f"{'it' if len(result.missed) == 1 else 'one'} is in {defect.file}: "
+        f"{nudges[defect.id]}."
+    )
+    used = list(result.found.values())
+    close = [f for f in findings if near(f, defect) and f not in used]
+    if close:
+        message += (
+            f" Your finding at {where(close[0])} points at it, but that category does not name "
+            "what goes wrong there: ask what kind of harm it does."
+        )
+    else:
+        message += (
+            " A finding names a defect when it is in the same file, its lines overlap the "
+            "defect's lines (after the change) and its category fits."
+        )
+    strays = _stray_files(findings, diff_files)
+    if strays:
+        message += f" Name files as the diff does ({', '.join(diff_files)}), not {strays}."
+    raise AssertionError(message)
+
+
+def judge_blockers_rated(findings: Sequence[Finding], defects: Sequence[Defect], harm: str) -> None:
+    """Each blocker is found and rated blocker; ``harm`` says what merging it would do."""
+    found = grade(findings, defects).found
+    for defect in defects:
+        if defect.severity != "blocker":
+            continue
+        assert defect.id in found, (
+            "Your findings do not name a defect that must stop this merge yet (see the check "
+            "on naming every defect), so it cannot be rated."
+        )
+        finding = found[defect.id]
+        assert finding.severity == "blocker", (
+            f"Your finding at {where(finding)} names a defect that must stop the merge but "
+            f"rates it {finding.severity!r}. Merged, it would {harm}: rate it blocker."
+        )
+
+
+def judge_majors_rated(findings: Sequence[Finding], defects: Sequence[Defect]) -> None:
+    """No major defect is rated minor or nit."""
+    underrated = [
+        finding
+        for defect, finding in grade(findings, defects).underrated
+        if defect.severity == "major"
+    ]
+    if underrated:
+        raise AssertionError(
+            f"Your finding at {where(underrated[0])} names a real defect but rates it "
+            f"{underrated[0].severity!r}. Minor and nit are for what works but could be better; "
+            "this one breaks something once merged: rate it major (or blocker)."
+        )
+
+
+def judge_false_alarms(
+    findings: Sequence[Finding], defects: Sequence[Defect], diff_files: Sequence[str] = ()
+) -> None:
+    """At most one finding names no defect (precision: what only looks unusual is fine)."""
+    alarms = grade(findings, defects).false_alarms
+    if len(alarms) <= 1:
+        return
+    listed = "; ".join(f"{where(f)}: {_short(f.note)}" for f in alarms)
+    message = (
+        f"{len(alarms)} of your findings name no defect of this pull request: {listed}. Some "
+        "changes only look unusual: for each, ask what exactly would break, for whom. If a "
+        "finding is about a real problem, check its lines (numbered after the change, where the "
+        "wrong thing is done, not where it is called) and its category."
+    )
+    strays = _stray_files(findings, diff_files)
+    if strays:
+        message += f" Name files as the diff does ({', '.join(diff_files)}), not {strays}."
+    raise AssertionError(message)
+
+
+def _stray_files(findings: Sequence[Finding], diff_files: Sequence[str]) -> list[str]:
+    """Files the findings name that the diff does not change (none when no diff is given)."""
+    if not diff_files:
+        return []
+    known = {*diff_files, *(f"b/{name}" for name in diff_files)}
+    return sorted({str(f.file) for f in findings} - known)
+
+
+def _short(note: str, width: int = 60) -> str:
+    """A note cut to about ``width`` characters, on a word."""
+    note = " ".join(str(note).split())
+    return note if len(note) <= width else note[:width].rsplit(" ", 1)[0] + "…"

@@ -15,7 +15,18 @@ from types import ModuleType
 
 import pytest
 
-from mlings.review import Defect, Finding, added_lines, grade, numbered, problems
+from mlings.review import (
+    Defect,
+    Finding,
+    added_lines,
+    grade,
+    judge_blockers_rated,
+    judge_every_defect_named,
+    judge_false_alarms,
+    judge_majors_rated,
+    numbered,
+    problems,
+)
 
 from .conftest import PROJECT
 
@@ -118,6 +129,48 @@ diff --git a/pkg/f.py b/pkg/f.py
 def test_a_smell_hunt_may_name_its_own_categories() -> None:
     smell = Finding("nb.py", (3, 3), "magic-number", "minor", "0.87 has no name or reason.")
     assert problems([smell]) and not problems([smell], categories=("magic-number",))
+
+
+NUDGES = {"leak": "look at which rows the mean is taken over", "seed": "look at the seed"}
+
+
+def test_a_missed_defect_is_counted_and_nudged_without_its_lines() -> None:
+    with pytest.raises(AssertionError) as failed:
+        judge_every_defect_named([finding()], [LEAK, SEED], NUDGES)
+    message = str(failed.value)
+    assert "1 of 2 defects is not in your findings" in message
+    assert NUDGES["seed"] in message
+    assert "(30, 30)" not in message  # where a defect is, the learner finds
+
+
+def test_a_finding_on_the_right_lines_with_the_wrong_category_is_pointed_out() -> None:
+    with pytest.raises(AssertionError, match="points at it, but that category"):
+        judge_every_defect_named([finding(category="security")], [LEAK], NUDGES)
+
+
+def test_files_the_diff_does_not_change_are_named_when_the_diff_is_known() -> None:
+    with pytest.raises(AssertionError, match=r"Name files as the diff does \(pkg/features.py\)"):
+        judge_every_defect_named([finding(file="features.py")], [LEAK], NUDGES, ["pkg/features.py"])
+
+
+def test_a_blocker_rated_less_fails_and_says_what_merging_it_would_do() -> None:
+    judge_blockers_rated([finding()], [LEAK], harm="leak")
+    with pytest.raises(AssertionError, match="Merged, it would leak prices: rate it blocker"):
+        judge_blockers_rated([finding(severity="major")], [LEAK], harm="leak prices")
+
+
+def test_a_major_defect_rated_minor_fails_and_one_rated_blocker_passes() -> None:
+    major = Defect("m", "pkg/features.py", (10, 12), frozenset({"leakage"}), "major", "a major")
+    judge_majors_rated([finding(severity="blocker")], [major])
+    with pytest.raises(AssertionError, match="rate it major"):
+        judge_majors_rated([finding(severity="minor")], [major])
+
+
+def test_one_false_alarm_is_allowed_and_two_are_listed() -> None:
+    alarm = finding(lines=(50, 50))
+    judge_false_alarms([finding(), alarm], [LEAK])
+    with pytest.raises(AssertionError, match="2 of your findings name no defect"):
+        judge_false_alarms([finding(), alarm, finding(lines=(60, 61))], [LEAK])
 
 
 def test_a_diff_is_numbered_as_findings_name_its_lines(tmp_path: Path) -> None:

@@ -12,7 +12,15 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
-from mlings.review import Defect, added_lines, grade, problems
+from mlings.review import (
+    Defect,
+    added_lines,
+    judge_blockers_rated,
+    judge_every_defect_named,
+    judge_false_alarms,
+    judge_majors_rated,
+    learner_findings,
+)
 
 DIFF = "exercises/07_collaboration/pokemarket_repo/prs/03_predict_endpoint.diff"
 SERVE = "pokemarket/serve.py"
@@ -47,9 +55,9 @@ DEFECTS: tuple[Defect, ...] = (
     ),
 )
 NUDGES = {  # where to look, without the category
-    "no_validation": "what the endpoint lets through to the model",
-    "email_logged": "where what a seller's app sends ends up",
-    "error_priced_zero": "what a seller is shown when the model cannot price a listing",
+    "no_validation": "look at what the endpoint lets through to the model",
+    "email_logged": "look at where what a seller's app sends ends up",
+    "error_priced_zero": "look at what a seller is shown when the model cannot price a listing",
 }
 
 # The check's model: a price in dollars from every column of the frame it is given.
@@ -146,101 +154,35 @@ def _json(card: dict) -> str:
 # The review
 
 
-def _findings(exercise) -> list:
-    findings = getattr(exercise, "FINDINGS", None)
-    assert isinstance(findings, list | tuple), (
-        f"FINDINGS is {type(findings).__name__}; it should be a list of Finding(...)."
-    )
-    return list(findings)
-
-
 def _diff_files() -> list[str]:
     return sorted(added_lines(Path(os.environ["MLINGS_ROOT"]) / DIFF))
 
 
 def test_findings_are_well_formed(exercise):
     """FINDINGS is a non-empty list of well-formed Finding(...)"""
-    findings = _findings(exercise)
-    assert findings, (
-        "FINDINGS is empty: read the pull request (run the exercise file) and add one "
-        "Finding per problem you would block or ask to change."
-    )
-    wrong = problems(findings)
-    assert not wrong, "Some findings are not well-formed: " + " ".join(wrong)
+    learner_findings(exercise)
 
 
 def test_every_defect_is_named(exercise):
     """every defect the pull request brings in is named by a finding"""
-    findings = _findings(exercise)
-    assert not problems(findings), "Fix the malformed findings first (see the check above)."
-    result = grade(findings, DEFECTS)
-    if result.missed:
-        first = result.missed[0]
-        message = (
-            f"{len(result.missed)} of {len(DEFECTS)} defects are not in your findings; one is "
-            f"in {first.file} — look for {NUDGES[first.id]}. A finding names a defect when it "
-            "is in the same file, its lines overlap the defect's lines (after the change) and "
-            "its category fits."
-        )
-        files = _diff_files()
-        strays = sorted({f.file for f in findings} - set(files) - {f"b/{name}" for name in files})
-        if strays:
-            message += f" Name files as the diff does ({', '.join(files)}), not {strays}."
-        raise AssertionError(message)
+    judge_every_defect_named(learner_findings(exercise), DEFECTS, NUDGES, _diff_files())
 
 
 def test_blockers_are_rated_blocker(exercise):
     """each blocker is rated blocker (rejects rating it major or less)"""
-    findings = _findings(exercise)
-    assert not problems(findings), "Fix the malformed findings first (see the check above)."
-    result = grade(findings, DEFECTS)
-    for defect in DEFECTS:
-        if defect.severity != "blocker":
-            continue
-        assert defect.id in result.found, (
-            "Your findings do not name the pull request's blocker yet: find it first (look for "
-            f"{NUDGES[defect.id]})."
-        )
-        finding = result.found[defect.id]
-        assert finding.severity == "blocker", (
-            f"Your finding at {finding.file} {finding.lines} names a defect that must stop the "
-            f"merge, but you rated it {finding.severity!r}. Ask yourself what a seller would "
-            "be shown, and rate it blocker."
-        )
+    judge_blockers_rated(
+        learner_findings(exercise), DEFECTS, harm="show sellers what no seller should see"
+    )
 
 
 def test_major_defects_are_not_rated_minor(exercise):
     """a defect that breaks something real is rated major or blocker (rejects minor or nit)"""
-    underrated = [
-        (defect, finding)
-        for defect, finding in grade(_findings(exercise), DEFECTS).underrated
-        if defect.severity == "major"
-    ]
-    if underrated:
-        finding = underrated[0][1]
-        raise AssertionError(
-            f"Your finding at {finding.file} {finding.lines} names a real defect but rates it "
-            f"{finding.severity!r}. Minor and nit are for what works but could be better; this "
-            "one breaks something once merged: rate it major (or blocker)."
-        )
+    judge_majors_rated(learner_findings(exercise), DEFECTS)
 
 
 def test_at_most_one_false_alarm(exercise):
     """at most one finding names no defect (rejects flagging the decoys)"""
-    findings = _findings(exercise)
-    assert findings, "FINDINGS is empty: there is nothing to judge yet."
-    assert not problems(findings), "Fix the malformed findings first (see the check above)."
-    result = grade(findings, DEFECTS)
-    if len(result.false_alarms) > 1:
-        listed = "; ".join(
-            f"{f.file} {f.lines} {f.category}: {f.note[:60]}…" for f in result.false_alarms
-        )
-        raise AssertionError(
-            f"{len(result.false_alarms)} of your findings name no defect of this pull "
-            f"request: {listed}. Some changes look suspicious but are fine: for each, ask "
-            "what exactly would break, for whom; check the line numbers (after the change), "
-            f"the file name as the diff gives it ({', '.join(_diff_files())}) and the category."
-        )
+    judge_false_alarms(learner_findings(exercise), DEFECTS, _diff_files())
 
 
 # ---------------------------------------------------------------------------------------------

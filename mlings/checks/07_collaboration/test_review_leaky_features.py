@@ -6,7 +6,14 @@ import numpy as np
 import pandas as pd
 
 from mlings.dataset import make_cards, make_sales
-from mlings.review import Defect, grade, learner_findings, near, where
+from mlings.review import (
+    Defect,
+    judge_blockers_rated,
+    judge_every_defect_named,
+    judge_false_alarms,
+    judge_majors_rated,
+    learner_findings,
+)
 
 DIFF = "exercises/07_collaboration/pokemarket_repo/prs/01_card_price_history.diff"
 FILE = "pokemarket/features.py"
@@ -57,11 +64,6 @@ FEATURES = ("card_sale_count", "card_mean_price")
 # ---------------------------------------------------------------- the review
 
 
-def _short(note: str, width: int = 60) -> str:
-    note = str(note).strip().rstrip(".")
-    return note if len(note) <= width else note[: width - 1].rstrip() + "…"
-
-
 def test_findings_are_well_formed(exercise):
     """your findings are well-formed: file, lines, category, severity and a one-sentence note"""
     learner_findings(exercise)
@@ -69,69 +71,26 @@ def test_findings_are_well_formed(exercise):
 
 def test_every_defect_is_named(exercise):
     """every defect the pull request brings in is named by one of your findings"""
-    findings = learner_findings(exercise)
-    missed = grade(findings, DEFECTS).missed
-    if not missed:
-        return
-    defect = missed[0]
-    message = (
-        f"{len(missed)} of {len(DEFECTS)} defects {'is' if len(missed) == 1 else 'are'} not in "
-        f"your findings; {'it' if len(missed) == 1 else 'one'} is in {defect.file}: "
-        f"{NUDGES[defect.id]}."
-    )
-    close = [f for f in findings if near(f, defect)]
-    if close:
-        message += (
-            f" Your finding at {where(close[0])} points at it, but that category does not name "
-            "what goes wrong there: ask what kind of harm it does."
-        )
-    raise AssertionError(message)
+    judge_every_defect_named(learner_findings(exercise), DEFECTS, NUDGES)
 
 
 def test_blocker_is_rated_blocker(exercise):
     """the defect that must stop the merge is rated blocker"""
-    found = grade(learner_findings(exercise), DEFECTS).found
-    for defect in DEFECTS:
-        if defect.severity != "blocker":
-            continue
-        assert defect.id in found, (
-            "Your findings do not name the defect that must stop this merge yet (see the check "
-            "on naming every defect), so it cannot be rated."
-        )
-        finding = found[defect.id]
-        assert finding.severity == "blocker", (
-            f"Your finding at {where(finding)} names the pull request's worst defect but rates "
-            f"it {finding.severity!r}. Merged, it would ship a model whose reported error is not "
-            "its real error: rate it blocker."
-        )
+    judge_blockers_rated(
+        learner_findings(exercise),
+        DEFECTS,
+        harm="ship a model whose reported error is not its real error",
+    )
 
 
 def test_major_defects_are_not_rated_minor(exercise):
     """a defect that breaks something real is rated major or blocker (rejects minor or nit)"""
-    underrated = [
-        (defect, finding)
-        for defect, finding in grade(learner_findings(exercise), DEFECTS).underrated
-        if defect.severity == "major"
-    ]
-    if underrated:
-        finding = underrated[0][1]
-        raise AssertionError(
-            f"Your finding at {where(finding)} names a real defect but rates it "
-            f"{finding.severity!r}. Minor and nit are for what works but could be better; this "
-            "one breaks something once merged: rate it major (or blocker)."
-        )
+    judge_majors_rated(learner_findings(exercise), DEFECTS)
 
 
 def test_at_most_one_false_alarm(exercise):
     """at most one finding names no defect (precision: what only looks unusual is fine)"""
-    alarms = grade(learner_findings(exercise), DEFECTS).false_alarms
-    listed = "; ".join(f"{where(f)} ({_short(f.note)})" for f in alarms)
-    assert len(alarms) <= 1, (
-        f"{len(alarms)} of your findings name no defect of the pull request: {listed}. Some "
-        "changes only look unusual: ask what would actually go wrong. If a finding is about a "
-        "real problem, check its lines (numbered after the change, where the wrong thing is "
-        "done, not where it is called) and its category."
-    )
+    judge_false_alarms(learner_findings(exercise), DEFECTS)
 
 
 # ---------------------------------------------------------------- the fix

@@ -11,7 +11,14 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.model_selection import ParameterGrid, TimeSeriesSplit
 
 from mlings.dataset import make_cards, make_sales
-from mlings.review import Defect, grade, learner_findings, near, where
+from mlings.review import (
+    Defect,
+    judge_blockers_rated,
+    judge_every_defect_named,
+    judge_false_alarms,
+    judge_majors_rated,
+    learner_findings,
+)
 
 DIFF = "exercises/07_collaboration/pokemarket_repo/prs/02_tune_hyperparameters.diff"
 TRAIN = "pokemarket/train.py"
@@ -69,69 +76,24 @@ def test_findings_are_well_formed(exercise):
 
 def test_every_defect_is_named(exercise):
     """every defect the pull request brings in is named by one of your findings"""
-    findings = learner_findings(exercise)
-    result = grade(findings, DEFECTS)
-    if not result.missed:
-        return
-    defect = result.missed[0]
-    message = (
-        f"{len(result.missed)} of {len(DEFECTS)} defects are not in your findings; one is in "
-        f"{defect.file}: {NUDGES[defect.id]}."
-    )
-    used = list(result.found.values())
-    close = [f for f in findings if near(f, defect) and f not in used]
-    if close:
-        message += (
-            f" Your finding at {where(close[0])} points at it, but that category does not name "
-            "what goes wrong there: ask what kind of harm it does."
-        )
-    raise AssertionError(message)
+    judge_every_defect_named(learner_findings(exercise), DEFECTS, NUDGES)
 
 
 def test_blocker_is_rated_blocker(exercise):
     """the defect that must stop the merge is rated blocker"""
-    found = grade(learner_findings(exercise), DEFECTS).found
-    for defect in DEFECTS:
-        if defect.severity != "blocker":
-            continue
-        assert defect.id in found, (
-            "Your findings do not name the defect that must stop this merge yet (see the check "
-            "on naming every defect), so it cannot be rated."
-        )
-        finding = found[defect.id]
-        assert finding.severity == "blocker", (
-            f"Your finding at {where(finding)} names the pull request's worst defect but rates "
-            f"it {finding.severity!r}. Merged, it would quote sellers an error the model does "
-            "not have: rate it blocker."
-        )
+    judge_blockers_rated(
+        learner_findings(exercise), DEFECTS, harm="quote sellers an error the model does not have"
+    )
 
 
 def test_major_defects_are_not_rated_minor(exercise):
     """a defect that breaks something real is rated major or blocker (rejects minor or nit)"""
-    underrated = [
-        (defect, finding)
-        for defect, finding in grade(learner_findings(exercise), DEFECTS).underrated
-        if defect.severity == "major"
-    ]
-    if underrated:
-        finding = underrated[0][1]
-        raise AssertionError(
-            f"Your finding at {where(finding)} names a real defect but rates it "
-            f"{finding.severity!r}. Minor and nit are for what works but could be better; this "
-            "one breaks something once merged: rate it major (or blocker)."
-        )
+    judge_majors_rated(learner_findings(exercise), DEFECTS)
 
 
 def test_at_most_one_false_alarm(exercise):
     """at most one finding names no defect (precision: what only looks unusual is fine)"""
-    alarms = grade(learner_findings(exercise), DEFECTS).false_alarms
-    listed = "; ".join(f"{where(f)}: {f.note[:70]}" for f in alarms)
-    assert len(alarms) <= 1, (
-        f"{len(alarms)} of your findings name no defect of the pull request: {listed}. Some "
-        "changes only look unusual: ask what would actually go wrong. If a finding is about a "
-        "real problem, check its lines (numbered after the change, where the wrong thing is "
-        "done) and its category."
-    )
+    judge_false_alarms(learner_findings(exercise), DEFECTS)
 
 
 # ---------------------------------------------------------------- the fix
