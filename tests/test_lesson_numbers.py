@@ -233,12 +233,16 @@ def bootstrap() -> dict[str, float]:
     count = np.bincount(card_index).astype(float)
     picks = rng.integers(0, len(codes), size=(n_resamples, len(codes)))
     by_card = np.quantile(gap_sum[picks].sum(axis=1) / count[picks].sum(axis=1), [0.025, 0.975])
+    repeated = count > 1
     return {
         "mae_a": float(err_a.mean()),
         "mae_b": float(err_b.mean()),
         "difference": float(gap.mean()),
         "n": n,
         "n_cards": len(codes),
+        "n_repeated_cards": int(repeated.sum()),
+        "n_repeated_sales": int(count[repeated].sum()),
+        "most_sales": int(count.max()),
         "paired": tuple(paired),
         "unpaired": tuple(unpaired),
         "by_card": tuple(by_card),
@@ -509,9 +513,18 @@ def card_bootstrap() -> str:
     b = bootstrap()
     verdict = "B is still better" if b["by_card"][0] > 0 else "B is no longer shown better"
     return (
-        f"Here the {b['n']:,} sales are of {b['n_cards']:,} cards, and resampling by card widens "
+        f"The {b['n']:,} sales are of {b['n_cards']:,} cards, and resampling by card widens "
         f"the interval from {interval(b['paired'])} to {interval(b['by_card'])}, "
         f"{b['card_ratio'] - 1:.0%} wider. {verdict}"
+    )
+
+
+def repeated_cards() -> str:
+    b = bootstrap()
+    return (
+        f"Here {b['n_repeated_sales']:,} of the {b['n']:,} sales are of the "
+        f"{b['n_repeated_cards']:,} cards that sold more than once, one of them "
+        f"{b['most_sales']} times."
     )
 
 
@@ -756,6 +769,7 @@ CLAIMS: list[tuple[Path, str, Callable[[], str]]] = [
         ),
     ),
     (L4, "unpaired", bootstrap_widths),
+    (L4, "repeated cards", repeated_cards),
     (L4, "by card", card_bootstrap),
     (L4, "ranking", premium_ranking),
     (L4, "inflation", premium_inflation),

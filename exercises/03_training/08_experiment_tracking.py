@@ -19,14 +19,18 @@ The calls you need:
     run.info.run_id                       # the run's id
     MlflowClient(uri).search_runs([experiment_id], order_by=["metrics.cv_mae ASC"])
 
-A fingerprint is a hash of the data's content: the same data gives the same fingerprint, and
-one changed cell or label gives a different one. Together with the seed and the parameters it
-lets anyone re-run a run and get exactly the same metric.
+The metric is the module's: cv_mae (given) scores the model on time-and-card folds
+(mlings.folds.TimeCardSplit, the held-out cards drawn with the seed), so it depends on the
+features and prices of the sales, and on their dates and cards too. The run's data is
+therefore the sales table itself. A fingerprint is a hash of its content: the same sales give
+the same fingerprint, and one changed cell (a price, a date, a card) gives a different one.
+Together with the seed and the parameters it lets anyone re-run a run and get exactly the same
+metric.
 
 Write:
 
-- data_fingerprint: a sha256 hex digest of X (values, columns, row order) and y;
-- train_and_log:    compute cv_mae(X, y, params, seed) and record one run in the experiment:
+- data_fingerprint: a sha256 hex digest of the sales (values, column names, row order);
+- train_and_log:    compute cv_mae(sales, params, seed) and record one run in the experiment:
                     every parameter, the seed, the data fingerprint (as a tag or a parameter
                     named "data_fingerprint") and the metric METRIC; return the run id;
 - best_run:         the id of the experiment's run with the lowest METRIC, read back from the
@@ -47,7 +51,9 @@ import mlflow  # noqa: F401 (yours to use)
 import numpy as np
 import pandas as pd
 from mlflow import MlflowClient
-from sklearn.model_selection import KFold, cross_val_score
+from sklearn.model_selection import cross_val_score
+
+from mlings.folds import TimeCardSplit
 
 logging.getLogger("mlflow").setLevel(logging.WARNING)  # keep MLflow's INFO lines out of the way
 
@@ -60,30 +66,39 @@ def make_model(params: dict, seed: int) -> lgb.LGBMRegressor:
     return lgb.LGBMRegressor(**params, random_state=seed, n_jobs=1, verbose=-1)
 
 
-def cv_mae(X: pd.DataFrame, y, params: dict, seed: int) -> float:
-    """3-fold cross-validated MAE of make_model(params, seed), folds shuffled with the seed."""
-    folds = KFold(n_splits=3, shuffle=True, random_state=seed)
+def features(sales: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """The model's features (text columns as category) and log1p(price), on the sales' index."""
+    X = sales[["rarity", "variant", "condition", "platform"]].astype("category")
+    X["psa_grade"] = sales["psa_grade"]
+    return X, np.log1p(sales["price_usd"])
+
+
+def cv_mae(sales: pd.DataFrame, params: dict, seed: int) -> float:
+    """MAE of log1p(price) of make_model(params, seed) over 3 time-and-card folds of the sales
+    (a 14-day gap before each cutoff; each fold's held-out cards drawn with the seed)."""
+    X, y = features(sales)
+    folds = TimeCardSplit(sales, n_splits=3, share=0.2, gap_days=14, seed=seed)
     scores = cross_val_score(
         make_model(params, seed), X, y, cv=folds, scoring="neg_mean_absolute_error"
     )
     return float(-scores.mean())
 
 
-def data_fingerprint(X: pd.DataFrame, y) -> str:
-    """sha256 hex digest of the data: changes with any cell, label, column name or row order."""
-    # TODO: hashlib.sha256(); feed it the column names, the values of X
-    # (pd.util.hash_pandas_object(X, index=False).to_numpy().tobytes()) and the values of y;
-    # return its hexdigest().
-    raise NotImplementedError("data_fingerprint: a sha256 of X's and y's content")
+def data_fingerprint(sales: pd.DataFrame) -> str:
+    """sha256 hex digest of the sales: changes with any cell, column name or the row order."""
+    # TODO: hashlib.sha256(); feed it the column names and the values in row order
+    # (pd.util.hash_pandas_object(sales, index=False).to_numpy().tobytes()); return its
+    # hexdigest().
+    raise NotImplementedError("data_fingerprint: a sha256 of the sales' content")
 
 
 def train_and_log(
-    X: pd.DataFrame, y, params: dict, seed: int, tracking_uri: str, experiment: str = EXPERIMENT
+    sales: pd.DataFrame, params: dict, seed: int, tracking_uri: str, experiment: str = EXPERIMENT
 ) -> str:
     """Cross-validate one setting and record it as an MLflow run; returns the run id."""
     # TODO: point MLflow at tracking_uri, select the experiment, and inside
     # `with mlflow.start_run() as run:` log the params, the seed, the data fingerprint and
-    # METRIC = cv_mae(X, y, params, seed). Return run.info.run_id.
+    # METRIC = cv_mae(sales, params, seed). Return run.info.run_id.
     raise NotImplementedError("train_and_log: one MLflow run with params, seed, data, metric")
 
 
@@ -98,13 +113,11 @@ if __name__ == "__main__":
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
-    sales = pd.read_csv(root / "data" / "sales_clean.csv").sample(2000, random_state=0)
-    X = sales[["rarity", "variant", "condition", "platform"]].astype("category")
-    X["psa_grade"] = sales["psa_grade"]
-    y = np.log1p(sales["price_usd"])
+    sales = pd.read_csv(root / "data" / "sales_clean.csv", parse_dates=["sale_date"])
+    sales = sales.sample(4000, random_state=0)
     (root / "mlruns").mkdir(exist_ok=True)  # git ignores mlruns/
     uri = f"sqlite:///{root / 'mlruns' / 'pokemarket.db'}"
     for leaves in (7, 15, 31):
-        train_and_log(X, y, {"n_estimators": 100, "num_leaves": leaves}, seed=0, tracking_uri=uri)
+        train_and_log(sales, {"n_estimators": 100, "num_leaves": leaves}, seed=0, tracking_uri=uri)
     best = MlflowClient(uri).get_run(best_run(uri))
     print("best run:", best.data.params, best.data.metrics)

@@ -13,13 +13,16 @@ from sklearn.metrics import mean_absolute_error
 from threadpoolctl import threadpool_limits
 
 from mlings.dataset import make_cards, make_sales
+from mlings.folds import time_card_folds
 
 CUTOFF = pd.Timestamp("2023-01-01")
-REQUIRED_GAIN = 0.20
-# Honest features cannot know a card's hidden appeal, so they stay near the check's own honest
-# reference (within 5% of its error over seeds 3 to 7); a card's mean price smuggled in from the
-# sales on disk lands 35-48% below it. An error more than 20% below the reference is a leak.
-MAX_BELOW_REFERENCE = 0.20
+HELD_OUT_SHARE = 0.2  # validation: the held-out cards' sales from CUTOFF on, never trained on
+REQUIRED_GAIN = 0.10
+# On cards the model never saw, honest features gain 9-25% over the rarity alone (the check's
+# seed 3 and seeds 4 to 7 of its sales) and stay near the check's own honest reference (17%
+# below it to 3% above); a card's mean price smuggled in from the sales on disk lands 56-62%
+# below it. An error more than 25% below the reference is a leak.
+MAX_BELOW_REFERENCE = 0.25
 DATA_SUFFIXES = (".csv", ".parquet", ".feather", ".pkl", ".pickle", ".json", ".xlsx")
 
 # Files make_features tried to open while the check was watching (an audit hook sees every
@@ -46,9 +49,9 @@ sys.addaudithook(_watch_file_reads)
 
 @pytest.fixture(scope="module")
 def market() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """A catalog sample and 3,000 of its sales, 2016 to 2024, indexed by listing id."""
+    """A catalog sample and 12,000 of its sales, 2016 to 2024, indexed by listing id."""
     cards = make_cards(n=1500)
-    sales = make_sales(cards, seed=3, n=3000)
+    sales = make_sales(cards, seed=3, n=12_000)
     return sales.set_index(sales["listing_id"].rename(None)), cards
 
 
@@ -134,19 +137,23 @@ def _honest_reference(sales: pd.DataFrame, cards: pd.DataFrame) -> pd.DataFrame:
 def scores(exercise, market) -> tuple[float, float, float]:
     """(baseline, the learner's, honest reference) MAE of the fixed model on validation sales."""
     sales, cards = market
-    is_train = (sales["sale_date"] < CUTOFF).to_numpy()
+    [(train, valid)] = time_card_folds(sales, [CUTOFF], share=HELD_OUT_SHARE, seed=0)
     target = np.log1p(sales["price_usd"])
     rarity = pd.DataFrame({"rarity": sales["rarity"].astype("category")}, index=sales.index)
-    baseline = _fit_score(rarity[is_train], target[is_train], rarity[~is_train], target[~is_train])
-    train_x = _features(exercise, sales[is_train], cards)
-    valid_x = _features(exercise, sales[~is_train], cards)
+    baseline = _fit_score(
+        rarity.iloc[train], target.iloc[train], rarity.iloc[valid], target.iloc[valid]
+    )
+    train_x = _features(exercise, sales.iloc[train], cards)
+    valid_x = _features(exercise, sales.iloc[valid], cards)
     assert list(train_x.columns) == list(valid_x.columns), (
         "make_features gave the training and validation sales different columns; the same "
         "columns, in the same order, for any sales."
     )
-    yours = _fit_score(train_x, target[is_train], valid_x, target[~is_train])
+    yours = _fit_score(train_x, target.iloc[train], valid_x, target.iloc[valid])
     honest = _honest_reference(sales, cards)
-    reference = _fit_score(honest[is_train], target[is_train], honest[~is_train], target[~is_train])
+    reference = _fit_score(
+        honest.iloc[train], target.iloc[train], honest.iloc[valid], target.iloc[valid]
+    )
     return baseline, yours, reference
 
 
@@ -157,7 +164,7 @@ def test_one_model_ready_row_per_sale(exercise, market):
 
 
 def test_beats_the_rarity_baseline(scores):
-    """the fixed model's validation error is at least 20% lower than with the rarity alone"""
+    """on held-out cards, the fixed model's error is at least 10% below the rarity alone's"""
     baseline, yours, _ = scores
     gain = 1 - yours / baseline
     message = (
@@ -167,8 +174,9 @@ def test_beats_the_rarity_baseline(scores):
     )
     if gain > 0:
         message += (
-            " Which copy sold helps, but the catalog holds more: the card's age and era, "
-            "whether it is a secret rare, and when the sale happened."
+            " On cards the model has never seen, which copy sold (variant, condition, grade) "
+            "matters most, and the catalog adds the card's age and era, whether it is a secret "
+            "rare, and when the sale happened."
         )
     assert gain >= REQUIRED_GAIN, message
 

@@ -314,3 +314,31 @@ def test_time_card_folds_draw_cards_with_the_seed(exercise, sales, time_card):
         "time_card_folds held out the same cards with seeds 5, 6 and 7: the draw ignores its "
         "seed. Use np.random.default_rng(seed)."
     )
+
+
+class _ReadyMade(Exception):
+    """Raised by the stand-ins for mlings.folds while the learner's time_card_folds runs."""
+
+
+def test_time_card_folds_are_cut_here(exercise, sales, monkeypatch):
+    """time_card_folds cuts its folds itself (rejects handing over to mlings.folds)"""
+    from mlings import folds as ready
+
+    message = (
+        "time_card_folds hands the work to mlings.folds, the ready-made folds the rest of "
+        "module 3 uses. This exercise is where you cut them yourself: draw each fold's cards "
+        "and pick its training and test sales with the dates, as the docstring says."
+    )
+    answers = {id(ready), id(ready.time_card_folds), id(ready.TimeCardSplit)}
+    imported = [name for name in dir(exercise) if id(getattr(exercise, name, None)) in answers]
+    assert not imported, f"{message} (Your file imports it as {imported[0]!r}.)"
+
+    def ready_made(*args, **kwargs):
+        raise _ReadyMade
+
+    monkeypatch.setattr(ready, "time_card_folds", ready_made)
+    monkeypatch.setattr(ready, "TimeCardSplit", ready_made)
+    try:
+        exercise.time_card_folds(sales, CUTOFFS, share=SHARE, gap_days=GAP_DAYS, seed=5)
+    except _ReadyMade:
+        raise AssertionError(message) from None

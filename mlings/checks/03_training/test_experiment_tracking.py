@@ -15,16 +15,11 @@ CATALOG = make_cards(n=600)  # a sample of the catalog: quick to sell from
 PARAMS = {"n_estimators": 25, "num_leaves": 15, "learning_rate": 0.2}
 
 
-def pokemarket(sales: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
-    """Features (text columns as category) and log1p(price) of some PokéMarket sales."""
-    X = sales[["rarity", "variant", "condition", "platform"]].astype("category")
-    X["psa_grade"] = sales["psa_grade"]
-    return X, np.log1p(sales["price_usd"]).rename("log_price")
-
-
 @pytest.fixture(scope="module")
-def data():
-    return pokemarket(make_sales(CATALOG, seed=81, n=300, start="2019-01-01", end="2024-12-31"))
+def data() -> pd.DataFrame:
+    """Some PokéMarket sales, indexed by listing id, as the time-and-card folds read them."""
+    sales = make_sales(CATALOG, seed=81, n=900, start="2019-01-01", end="2024-12-31")
+    return sales.set_index(sales["listing_id"].rename(None))
 
 
 @pytest.fixture(scope="module")
@@ -61,9 +56,8 @@ def tracking_uri(mlflow_module, course_root, tmp_path_factory):
 @pytest.fixture(scope="module")
 def two_runs(exercise, data, tracking_uri):
     """The same inputs logged twice, in their own experiment."""
-    X, y = data
     return [
-        exercise.train_and_log(X, y, PARAMS, 3, tracking_uri, experiment="check-rerun")
+        exercise.train_and_log(data, PARAMS, 3, tracking_uri, experiment="check-rerun")
         for _ in range(2)
     ]
 
@@ -83,43 +77,51 @@ def read(mlflow_module, tracking_uri, run_id):
 
 
 def test_fingerprint_follows_the_data(exercise, data):
-    """the fingerprint is stable, and changes with a cell, a label, a column name or the order"""
-    X, y = data
-    first = exercise.data_fingerprint(X, y)
+    """the fingerprint is stable, and moves with any cell, price, date, column name or order"""
+    sales = data
+    first = exercise.data_fingerprint(sales)
     assert isinstance(first, str) and len(first) >= 16, (
         f"data_fingerprint returned {first!r}; expected a hex digest string (sha256)."
     )
-    assert exercise.data_fingerprint(X.copy(), y.copy()) == first, (
+    assert exercise.data_fingerprint(sales.copy()) == first, (
         "data_fingerprint gave a different answer for an identical copy of the data: hash the "
         "content, not the object (no id(), no memory addresses, no timestamps)."
     )
-    edited = X.copy()
-    edited.iloc[7, edited.columns.get_loc("psa_grade")] = 9.0
-    assert exercise.data_fingerprint(edited, y) != first, (
-        "Changing one cell of X left the fingerprint unchanged: hash every value, not just the "
-        "shape or the column names."
+    edited = sales.copy()
+    edited.iloc[7, edited.columns.get_loc("variant")] = "1st Edition"
+    if sales["variant"].iloc[7] == "1st Edition":
+        edited.iloc[7, edited.columns.get_loc("variant")] = "Holo"
+    assert exercise.data_fingerprint(edited) != first, (
+        "Changing one cell of the sales left the fingerprint unchanged: hash every value, not "
+        "just the shape or the column names."
     )
-    relabelled = y.copy()
-    relabelled.iloc[11] += 0.5
-    assert exercise.data_fingerprint(X, relabelled) != first, (
-        "Changing one label left the fingerprint unchanged: the fingerprint covers y too."
+    repriced = sales.copy()
+    repriced.iloc[11, repriced.columns.get_loc("price_usd")] += 0.5
+    assert exercise.data_fingerprint(repriced) != first, (
+        "Changing one price left the fingerprint unchanged: the prices are the labels the "
+        "metric is computed against."
     )
-    renamed = X.rename(columns={X.columns[0]: f"{X.columns[0]}_v2"})
-    assert exercise.data_fingerprint(renamed, y) != first, (
-        "Renaming one column left the fingerprint unchanged: the same numbers under another "
+    redated = sales.copy()
+    redated.iloc[13, redated.columns.get_loc("sale_date")] += pd.Timedelta(days=400)
+    assert exercise.data_fingerprint(redated) != first, (
+        "Moving one sale's date left the fingerprint unchanged: the dates decide the "
+        "time-and-card folds, so they are part of the data."
+    )
+    renamed = sales.rename(columns={"platform": "platform_v2"})
+    assert exercise.data_fingerprint(renamed) != first, (
+        "Renaming one column left the fingerprint unchanged: the same values under another "
         "column name are other data to a model. Hash the column names too."
     )
-    order = np.arange(len(X))[::-1]
-    assert exercise.data_fingerprint(X.iloc[order], y.iloc[order]) != first, (
-        "Reversing the row order (X and y together) left the fingerprint unchanged: the rows' "
-        "order decides the folds, so it is part of the data. Hash the values in order, not a "
-        "sum or a sorted set of row hashes."
+    order = np.arange(len(sales))[::-1]
+    assert exercise.data_fingerprint(sales.iloc[order]) != first, (
+        "Reversing the row order left the fingerprint unchanged: the rows' order is part of "
+        "the data a model is fitted on. Hash the values in order, not a sum or a sorted set of "
+        "row hashes."
     )
 
 
 def test_logs_params_seed_and_fingerprint(exercise, data, mlflow_module, tracking_uri, two_runs):
     """every run records its parameters, its seed and the data fingerprint"""
-    X, y = data
     run = read(mlflow_module, tracking_uri, two_runs[0])
     params, tags = run.data.params, run.data.tags
     for name, value in PARAMS.items():
@@ -131,24 +133,24 @@ def test_logs_params_seed_and_fingerprint(exercise, data, mlflow_module, trackin
         f"The run's parameter 'seed' is {params.get('seed')!r}; expected '3'. Log the seed."
     )
     logged = params.get("data_fingerprint", tags.get("data_fingerprint"))
-    assert logged == exercise.data_fingerprint(X, y), (
+    assert logged == exercise.data_fingerprint(data), (
         f"The run's data_fingerprint (tag or parameter) is {logged!r}; expected "
-        "data_fingerprint(X, y) of the data it was trained on."
+        "data_fingerprint(sales) of the sales it was cross-validated on."
     )
 
 
 def test_logs_the_cross_validated_metric(exercise, data, mlflow_module, tracking_uri, two_runs):
     """every run records its cv_mae metric, the one cv_mae computes"""
-    X, y = data
     run = read(mlflow_module, tracking_uri, two_runs[0])
     metric = run.data.metrics.get(exercise.METRIC)
-    expected = exercise.cv_mae(X, y, PARAMS, 3)
+    expected = exercise.cv_mae(data, PARAMS, 3)
     assert metric is not None, (
         f"The run has no metric {exercise.METRIC!r} (it has {sorted(run.data.metrics)}): "
         "mlflow.log_metric(METRIC, value)."
     )
     assert metric == pytest.approx(expected, rel=1e-12), (
-        f"The run's {exercise.METRIC} is {metric!r}; cv_mae(X, y, params, seed) gives {expected!r}."
+        f"The run's {exercise.METRIC} is {metric!r}; cv_mae(sales, params, seed) gives "
+        f"{expected!r}."
     )
 
 
@@ -177,10 +179,9 @@ def test_rerun_reproduces_the_metric_exactly(exercise, mlflow_module, tracking_u
 
 def test_best_run_has_the_lowest_metric(exercise, data, mlflow_module, tracking_uri):
     """best_run reads the runs back and returns the one with the lowest MAE (rejects the highest)"""
-    X, y = data
     ids = [
         exercise.train_and_log(
-            X, y, {**PARAMS, "n_estimators": rounds}, 0, tracking_uri, experiment="check-best"
+            data, {**PARAMS, "n_estimators": rounds}, 0, tracking_uri, experiment="check-best"
         )
         for rounds in (80, 25, 3)
     ]

@@ -1,4 +1,5 @@
-"""Checks for 04_evaluation/05_paired_bootstrap: a paired bootstrap interval of an MAE gap."""
+"""Checks for 04_evaluation/05_paired_bootstrap: a paired bootstrap interval of an MAE gap,
+resampling sales or, given card ids, whole cards."""
 
 import functools
 import math
@@ -67,6 +68,44 @@ def _reference(a: str, b: str, confidence: float) -> tuple[float, float]:
     gap = _errors(case["actual"], case[a]) - _errors(case["actual"], case[b])
     rows = np.random.default_rng(12345).integers(0, len(gap), size=(10_000, len(gap)))
     means = gap[rows].mean(axis=1)
+    tail = (1 - confidence) / 2
+    return float(np.quantile(means, tail)), float(np.quantile(means, 1 - tail))
+
+
+@functools.cache
+def _clustered() -> dict[str, np.ndarray]:
+    """Sales of 80 cards, each sold a different number of times, in no order; each model
+    misjudges a card by the same factor on every sale of it, so a card's sales move together."""
+    rng = np.random.default_rng(11)
+    n_cards = 80
+    going_price = rng.lognormal(3.0, 1.2, size=n_cards)
+    card = np.repeat(np.arange(n_cards), rng.geometric(0.12, size=n_cards))
+    rng.shuffle(card)
+    n = len(card)
+    actual = going_price[card] * rng.lognormal(0.0, 0.15, size=n)
+    rule = going_price[card] * rng.lognormal(0.0, 0.45, size=n_cards)[card]
+    model = going_price[card] * rng.lognormal(0.0, 0.35, size=n_cards)[card]
+    ids = np.array([f"sv{k % 7}-{k:03d}" for k in range(n_cards)])[card]
+    return {
+        "actual": actual,
+        "rule": rule * rng.lognormal(0.0, 0.05, size=n),
+        "model": model * rng.lognormal(0.0, 0.05, size=n),
+        "card_id": ids,
+    }
+
+
+@functools.cache
+def _reference_by(unit: str, confidence: float = 0.95) -> tuple[float, float]:
+    """The check's own interval on the clustered sales, drawing sales or cards, many times."""
+    case = _clustered()
+    gap = _errors(case["actual"], case["rule"]) - _errors(case["actual"], case["model"])
+    if unit == "sale":
+        index = np.arange(len(gap))
+    else:
+        _, index = np.unique(case["card_id"], return_inverse=True)
+    gap_sum, n_sales = np.bincount(index, weights=gap), np.bincount(index)
+    picks = np.random.default_rng(12345).integers(0, len(gap_sum), size=(10_000, len(gap_sum)))
+    means = gap_sum[picks].sum(axis=1) / n_sales[picks].sum(axis=1)
     tail = (1 - confidence) / 2
     return float(np.quantile(means, tail)), float(np.quantile(means, 1 - tail))
 
@@ -217,3 +256,64 @@ def test_verdict(exercise):
             "MAE(A) - MAE(B): above 0 means B's error is lower, and an interval that touches 0 "
             "(a model compared with itself gives (0, 0)) cannot rule out no difference."
         )
+
+
+def test_interval_by_card(exercise):
+    """with card ids, the interval counts each card's sales together (rejects drawing sales)"""
+    case = _clustered()
+    cards = pd.Series(case["card_id"], dtype="str")  # as read from a sales table
+    got = _interval(exercise, case["actual"], case["rule"], case["model"], groups=cards)
+    want = _reference_by("card")
+    by_sale = _reference_by("sale")
+    width = want[1] - want[0]
+    message = (
+        f"paired_bootstrap_ci(..., groups=card_ids) gave ({got[0]:.2f}, {got[1]:.2f}) on "
+        f"{len(cards)} sales of {cards.nunique()} cards whose errors move together card by card; "
+        f"drawing cards, each with all its sales, gives about ({want[0]:.2f}, {want[1]:.2f})."
+    )
+    if _close(got, by_sale, 0.12 * width):
+        message += (
+            " Yours is the interval of drawing sales one by one: with groups, draw cards (as "
+            "many as there are distinct ids, with replacement) and take all the sales of each."
+        )
+    elif got[1] - got[0] < 0.8 * width:
+        message += (
+            " Yours is too narrow: draw as many cards as there are distinct ids, not as many "
+            "as there are sales."
+        )
+    else:
+        message += (
+            " The statistic is MAE(A) - MAE(B) over all the sales drawn, so a card sold 20 "
+            "times weighs 20 times a card sold once (not the mean of per-card averages)."
+        )
+    assert _close(got, want, 0.12 * width), message
+    assert want[1] - want[0] > 2 * (by_sale[1] - by_sale[0])  # the check's own premise
+
+
+def test_model_against_itself_by_card(exercise):
+    """with card ids, a model compared with itself gives exactly (0, 0) (rejects unpaired)"""
+    case = _clustered()
+    low, high = _interval(
+        exercise, case["actual"], case["rule"], case["rule"].copy(), groups=case["card_id"]
+    )
+    assert abs(low) < 1e-9 and abs(high) < 1e-9, (
+        f"With card ids, comparing a model with itself gave ({low:.2f}, {high:.2f}); expected "
+        "(0, 0). Draw one set of cards per resample and take both models' errors on the sales "
+        "of those same cards."
+    )
+
+
+def test_interval_by_card_is_reproducible(exercise):
+    """with card ids, the same seed gives the same interval, another seed another one"""
+    case = _clustered()
+    args = (case["actual"], case["rule"], case["model"])
+    first = _interval(exercise, *args, groups=case["card_id"], seed=3)
+    again = _interval(exercise, *args, groups=case["card_id"], seed=3)
+    other = _interval(exercise, *args, groups=case["card_id"], seed=4)
+    assert first == again, (
+        f"Two calls with card ids and seed=3 gave {first} and {again}: draw the cards with "
+        "np.random.default_rng(seed) too."
+    )
+    assert other != first, (
+        f"seed=3 and seed=4 gave the same interval {first} with card ids: use the seed argument."
+    )

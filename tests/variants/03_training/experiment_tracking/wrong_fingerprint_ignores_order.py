@@ -8,7 +8,9 @@ import mlflow
 import numpy as np
 import pandas as pd
 from mlflow import MlflowClient
-from sklearn.model_selection import KFold, cross_val_score
+from sklearn.model_selection import cross_val_score
+
+from mlings.folds import TimeCardSplit
 
 logging.getLogger("mlflow").setLevel(logging.WARNING)  # keep MLflow's INFO lines out of the way
 
@@ -21,26 +23,35 @@ def make_model(params: dict, seed: int) -> lgb.LGBMRegressor:
     return lgb.LGBMRegressor(**params, random_state=seed, n_jobs=1, verbose=-1)
 
 
-def cv_mae(X: pd.DataFrame, y, params: dict, seed: int) -> float:
-    """3-fold cross-validated MAE of make_model(params, seed), folds shuffled with the seed."""
-    folds = KFold(n_splits=3, shuffle=True, random_state=seed)
+def features(sales: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """The model's features (text columns as category) and log1p(price), on the sales' index."""
+    X = sales[["rarity", "variant", "condition", "platform"]].astype("category")
+    X["psa_grade"] = sales["psa_grade"]
+    return X, np.log1p(sales["price_usd"])
+
+
+def cv_mae(sales: pd.DataFrame, params: dict, seed: int) -> float:
+    """MAE of log1p(price) of make_model(params, seed) over 3 time-and-card folds of the sales
+    (a 14-day gap before each cutoff; each fold's held-out cards drawn with the seed)."""
+    X, y = features(sales)
+    folds = TimeCardSplit(sales, n_splits=3, share=0.2, gap_days=14, seed=seed)
     scores = cross_val_score(
         make_model(params, seed), X, y, cv=folds, scoring="neg_mean_absolute_error"
     )
     return float(-scores.mean())
 
 
-def data_fingerprint(X: pd.DataFrame, y) -> str:
-    """sha256 hex digest of the data: changes with any cell, label, column name or row order."""
+def data_fingerprint(sales: pd.DataFrame) -> str:
+    """sha256 hex digest of the sales: changes with any cell, column name or the row order."""
     digest = hashlib.sha256()
-    digest.update(",".join(map(str, X.columns)).encode())
-    rows = pd.util.hash_pandas_object(X.assign(label=np.asarray(y, dtype=float)), index=False)
-    digest.update(np.sort(rows.to_numpy()).tobytes())  # the same rows in any order
+    digest.update(",".join(map(str, sales.columns)).encode())
+    rows = pd.util.hash_pandas_object(sales, index=False).to_numpy()
+    digest.update(np.sort(rows).tobytes())  # the same rows in any order
     return digest.hexdigest()
 
 
 def train_and_log(
-    X: pd.DataFrame, y, params: dict, seed: int, tracking_uri: str, experiment: str = EXPERIMENT
+    sales: pd.DataFrame, params: dict, seed: int, tracking_uri: str, experiment: str = EXPERIMENT
 ) -> str:
     """Cross-validate one setting and record it as an MLflow run; returns the run id."""
     mlflow.set_tracking_uri(tracking_uri)
@@ -48,8 +59,8 @@ def train_and_log(
     with mlflow.start_run() as run:
         mlflow.log_params(params)
         mlflow.log_param("seed", seed)
-        mlflow.set_tag("data_fingerprint", data_fingerprint(X, y))
-        mlflow.log_metric(METRIC, cv_mae(X, y, params, seed))
+        mlflow.set_tag("data_fingerprint", data_fingerprint(sales))
+        mlflow.log_metric(METRIC, cv_mae(sales, params, seed))
     return run.info.run_id
 
 
@@ -61,19 +72,3 @@ def best_run(tracking_uri: str, experiment: str = EXPERIMENT) -> str:
         [found.experiment_id], order_by=[f"metrics.{METRIC} ASC"], max_results=1
     )
     return runs[0].info.run_id
-
-
-if __name__ == "__main__":
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parents[2]
-    sales = pd.read_csv(root / "data" / "sales_clean.csv").sample(2000, random_state=0)
-    X = sales[["rarity", "variant", "condition", "platform"]].astype("category")
-    X["psa_grade"] = sales["psa_grade"]
-    y = np.log1p(sales["price_usd"])
-    (root / "mlruns").mkdir(exist_ok=True)  # git ignores mlruns/
-    uri = f"sqlite:///{root / 'mlruns' / 'pokemarket.db'}"
-    for leaves in (7, 15, 31):
-        train_and_log(X, y, {"n_estimators": 100, "num_leaves": leaves}, seed=0, tracking_uri=uri)
-    best = MlflowClient(uri).get_run(best_run(uri))
-    print("best run:", best.data.params, best.data.metrics)

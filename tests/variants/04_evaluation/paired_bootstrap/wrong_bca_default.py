@@ -1,19 +1,24 @@
 """WRONG: scipy's default BCa method, NaN when every resample gives the same difference."""
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 
 import numpy as np
 from scipy import stats
+
+
+def _gaps(actual: Sequence[float], pred_a: Sequence[float], pred_b: Sequence[float]) -> np.ndarray:
+    """Per sale, model A's absolute error minus model B's."""
+    actual = np.asarray(actual, dtype=float)
+    error_a = np.abs(actual - np.asarray(pred_a, dtype=float))
+    error_b = np.abs(actual - np.asarray(pred_b, dtype=float))
+    return error_a - error_b
 
 
 def mae_difference(
     actual: Sequence[float], pred_a: Sequence[float], pred_b: Sequence[float]
 ) -> float:
     """MAE of model A minus MAE of model B, on the same sales."""
-    actual = np.asarray(actual, dtype=float)
-    error_a = np.abs(actual - np.asarray(pred_a, dtype=float))
-    error_b = np.abs(actual - np.asarray(pred_b, dtype=float))
-    return float(error_a.mean() - error_b.mean())
+    return float(_gaps(actual, pred_a, pred_b).mean())
 
 
 def paired_bootstrap_ci(
@@ -21,20 +26,29 @@ def paired_bootstrap_ci(
     pred_a: Sequence[float],
     pred_b: Sequence[float],
     *,
+    groups: Sequence[Hashable] | None = None,
     n_resamples: int = 2000,
     confidence: float = 0.95,
     seed: int = 0,
 ) -> tuple[float, float]:
-    """Percentile bootstrap interval of MAE(A) - MAE(B), resampling sales (rows) in pairs."""
-    actual = np.asarray(actual, dtype=float)
-    error_a = np.abs(actual - np.asarray(pred_a, dtype=float))
-    error_b = np.abs(actual - np.asarray(pred_b, dtype=float))
+    """Percentile bootstrap interval of MAE(A) - MAE(B), both models on the same drawn sales.
 
-    def difference(a, b, axis=-1):
-        return a.mean(axis=axis) - b.mean(axis=axis)
+    Without groups each sale is drawn on its own; with groups (a card id per sale) whole cards
+    are drawn, each with all its sales.
+    """
+    gap = _gaps(actual, pred_a, pred_b)
+    if groups is None:
+        unit = np.arange(len(gap))  # every sale its own unit
+    else:
+        _, unit = np.unique(np.asarray(groups), return_inverse=True)
+    gap_sum = np.bincount(unit, weights=gap)  # per unit: the sum of its sales' gaps
+    n_sales = np.bincount(unit).astype(float)  # and how many sales it has
+
+    def difference(gap_sum, n_sales, axis=-1):
+        return gap_sum.sum(axis=axis) / n_sales.sum(axis=axis)
 
     result = stats.bootstrap(
-        (error_a, error_b),
+        (gap_sum, n_sales),
         difference,
         paired=True,
         vectorized=True,
@@ -53,14 +67,3 @@ def verdict(low: float, high: float) -> str:
     if high < 0:
         return "a_better"
     return "inconclusive"
-
-
-if __name__ == "__main__":
-    rng = np.random.default_rng(0)
-    price = rng.lognormal(2.0, 1.5, size=400)
-    a = price * rng.lognormal(0.0, 0.45, size=400)
-    b = price * rng.lognormal(0.0, 0.40, size=400)
-    low, high = paired_bootstrap_ci(price, a, b)
-    print(f"MAE(A) - MAE(B) = {mae_difference(price, a, b):.2f}, 95% CI [{low:.2f}, {high:.2f}]")
-    print(verdict(low, high))
-    print("A against itself:", paired_bootstrap_ci(price, a, a))

@@ -1,6 +1,6 @@
-"""WRONG: a hand-written bootstrap drawing separate rows for each model."""
+"""WRONG: a hand-written bootstrap drawing separate sales (or cards) for each model."""
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 
 import numpy as np
 
@@ -17,6 +17,7 @@ def paired_bootstrap_ci(
     pred_a: Sequence[float],
     pred_b: Sequence[float],
     *,
+    groups: Sequence[Hashable] | None = None,
     n_resamples: int = 2000,
     confidence: float = 0.95,
     seed: int = 0,
@@ -24,13 +25,17 @@ def paired_bootstrap_ci(
     actual = np.asarray(actual, dtype=float)
     error_a = np.abs(actual - np.asarray(pred_a, dtype=float))
     error_b = np.abs(actual - np.asarray(pred_b, dtype=float))
+    groups = np.arange(len(actual)) if groups is None else np.asarray(groups)
+    _, unit = np.unique(groups, return_inverse=True)
+    n_sales = np.bincount(unit)
+    sum_a, sum_b = np.bincount(unit, weights=error_a), np.bincount(unit, weights=error_b)
     rng = np.random.default_rng(seed)
-    n = len(actual)
-    rows_a = rng.integers(0, n, size=(n_resamples, n))
-    rows_b = rng.integers(0, n, size=(n_resamples, n))
-    differences = error_a[rows_a].mean(axis=1) - error_b[rows_b].mean(axis=1)
+    picks_a = rng.integers(0, len(n_sales), size=(n_resamples, len(n_sales)))
+    picks_b = rng.integers(0, len(n_sales), size=(n_resamples, len(n_sales)))
+    mae_a = sum_a[picks_a].sum(axis=1) / n_sales[picks_a].sum(axis=1)
+    mae_b = sum_b[picks_b].sum(axis=1) / n_sales[picks_b].sum(axis=1)
     tail = (1 - confidence) / 2
-    return float(np.quantile(differences, tail)), float(np.quantile(differences, 1 - tail))
+    return tuple(float(q) for q in np.quantile(mae_a - mae_b, [tail, 1 - tail]))
 
 
 def verdict(low: float, high: float) -> str:
