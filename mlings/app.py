@@ -191,7 +191,13 @@ class App:
                 f"Try `mlings hint {exercise.name}` instead."
             )
         theirs = self.course.file(exercise.path)
-        reference = self.course.file(exercise.solution).read_text(encoding="utf-8")
+        try:
+            reference = self.course.solution_file(exercise).read_text(encoding="utf-8")
+        except OSError:
+            raise UserError(
+                f"This install of mlings has no reference solution for '{exercise.name}'. "
+                "Reinstall mlings (`pip install --force-reinstall mlings`) to get it back."
+            ) from None
         mine = theirs.read_text(encoding="utf-8") if theirs.exists() else ""
         lines = difflib.unified_diff(
             mine.splitlines(keepends=True),

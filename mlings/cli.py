@@ -94,6 +94,10 @@ class Format(StrEnum):
     junit = "junit"
 
 
+class CI(StrEnum):
+    github = "github"
+
+
 class GradeFormat(StrEnum):
     rich = "rich"
     json = "json"
@@ -273,6 +277,10 @@ def verify(
     format: Annotated[Format, typer.Option(help="Report format.")] = Format.rich,
     output: Annotated[Path | None, typer.Option(help="Write the report to this file.")] = None,
     jobs: Annotated[int, typer.Option(help="Exercises run at once.", min=1)] = os.cpu_count() or 1,
+    classroom: Annotated[
+        Path | None,
+        typer.Option(help="Also write GitHub Classroom's autograding result (JSON) to this file."),
+    ] = None,
 ):
     """Run every exercise's checks in parallel; exit 1 while any is pending."""
     from mlings import reports
@@ -301,12 +309,54 @@ def verify(
         # atomically, once every run has ended: a CI job never reads half a report
         write_atomically(output, text if text is not None else reports.to_json(results))
         console.print(f"Report written to {output}.")
+    if classroom is not None:
+        write_atomically(classroom, reports.to_classroom(results))
+        console.print(f"GitHub Classroom result written to {classroom}.")
     elif text is not None:
         sys.stdout.write(text)
     passed = sum(r.passed for _, r in results)
     if format is Format.rich or output is not None:
         console.print(f"{passed}/{len(results)} exercises pass.")
     raise typer.Exit(0 if passed == len(results) else 1)
+
+
+@cli.command()
+@friendly
+def init(
+    folder: Annotated[
+        Path | None,
+        typer.Argument(help="The folder to create (default: mlings-course; with --update: here)."),
+    ] = None,
+    update: Annotated[
+        bool,
+        typer.Option(
+            "--update", help="Bring a folder made by init up to date; your edits are kept."
+        ),
+    ] = False,
+    ci: Annotated[
+        CI | None,
+        typer.Option("--ci", help="Also write a CI workflow that grades the exercises."),
+    ] = None,
+):
+    """Create your course folder (exercises, info.toml, data) from the installed mlings."""
+    from mlings import workspace
+
+    provider = ci.value if ci is not None else None
+    if update:
+        from mlings.course import NotInCourse, find_root
+
+        try:
+            root = find_root(folder or _root["path"])
+        except NotInCourse as exc:
+            raise UserError(
+                f"{exc} `mlings init --update` runs in a folder `mlings init` made; "
+                "`mlings init FOLDER` makes a new one."
+            ) from None
+        render.workspace_updated(console, workspace.update(root, provider))
+    else:
+        render.workspace_created(
+            console, workspace.init(folder or Path("mlings-course"), provider), Path.cwd()
+        )
 
 
 @cli.command()
@@ -431,7 +481,7 @@ def solution(name: NameArgument = None):
         console.print(Syntax(diff, "diff", theme="ansi_dark"))
     else:
         console.print("Your version is identical to the reference solution.")
-    full = app.course.file(exercise.solution)
+    full = app.course.solution_file(exercise)
     console.print("The full solution: ", render.link(full, app.course.root), sep="")
 
 
