@@ -199,11 +199,11 @@ def update(root: Path, ci_provider: str | None = None) -> Updated:
             result.added.append(relative)
         elif (mine := _sha256(here)) == new:
             pass
-        elif record.get(relative) == new:  # the learner's edit; the course did not change it
-            continue
         elif record.get(relative) == mine or relative.startswith(ALWAYS_RESTORED):
             _copy(path, here)
             result.replaced.append(relative)
+        elif record.get(relative) == new:  # the learner's edit; the course did not change it
+            continue
         else:
             if not relative.startswith("exercises/"):  # an exercise's goes to the originals
                 _copy(path, root / STATE_DIR / UPSTREAM / relative)
