@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mlings import originals
+from mlings import content, originals
 from mlings.course import CatalogError, Course, Exercise, Gate, NotInCourse, find_root, load_course
 from mlings.dataset.manifest import MANIFEST, changed_files, read_manifest, restore_message
 from mlings.progress import STATE_DIR, Progress, ProgressError, Store, write_atomically
@@ -94,7 +94,8 @@ class App:
             pass
         changed = changed_files(self.course.root)
         if changed:
-            return restore_message(changed)
+            made_by_init = (self.course.root / STATE_DIR / content.RECORD).is_file()
+            return restore_message(changed, workspace=made_by_init)
         with contextlib.suppress(OSError):  # a read-only course only loses the shortcut
             stamp_file.parent.mkdir(parents=True, exist_ok=True)
             write_atomically(stamp_file, json.dumps(stamp))

@@ -94,10 +94,6 @@ class Format(StrEnum):
     junit = "junit"
 
 
-class CI(StrEnum):
-    github = "github"
-
-
 class GradeFormat(StrEnum):
     rich = "rich"
     json = "json"
@@ -323,8 +319,8 @@ def verify(
 @cli.command()
 @friendly
 def init(
-    folder: Annotated[
-        Path | None,
+    folder: Annotated[  # a str, not a Path: typer would load pydantic to coerce it
+        str | None,
         typer.Argument(help="The folder to create (default: mlings-course; with --update: here)."),
     ] = None,
     update: Annotated[
@@ -334,14 +330,18 @@ def init(
         ),
     ] = False,
     ci: Annotated[
-        CI | None,
-        typer.Option("--ci", help="Also write a CI workflow that grades the exercises."),
+        str | None,
+        typer.Option(
+            "--ci", metavar="github", help="Also write a CI workflow that grades the exercises."
+        ),
     ] = None,
 ):
     """Create your course folder (exercises, info.toml, data) from the installed mlings."""
     from mlings import workspace
+    from mlings.ci import PROVIDERS
 
-    provider = ci.value if ci is not None else None
+    if ci is not None and ci not in PROVIDERS:
+        raise UserError(f"mlings writes CI workflows for: {', '.join(PROVIDERS)} (`--ci github`).")
     if update:
         from mlings.course import NotInCourse, find_root
 
@@ -352,11 +352,10 @@ def init(
                 f"{exc} `mlings init --update` runs in a folder `mlings init` made; "
                 "`mlings init FOLDER` makes a new one."
             ) from None
-        render.workspace_updated(console, workspace.update(root, provider))
+        render.workspace_updated(console, workspace.update(root, ci))
     else:
-        render.workspace_created(
-            console, workspace.init(folder or Path("mlings-course"), provider), Path.cwd()
-        )
+        created = workspace.init(Path(folder or "mlings-course"), ci)
+        render.workspace_created(console, created, Path.cwd())
 
 
 @cli.command()

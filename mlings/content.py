@@ -11,6 +11,7 @@ from pathlib import Path
 
 BUNDLED = "_course"
 PARTS = ("info.toml", "exercises", "data")  # what a learner's folder gets (never solutions/)
+RECORD = "workspace.json"  # in .mlings/ of a folder `mlings init` made: the files it wrote
 
 
 def package_dir() -> Path:

@@ -19,7 +19,7 @@ from mlings import ci, content
 from mlings.app import UserError
 from mlings.progress import STATE_DIR, write_atomically
 
-RECORD = "workspace.json"
+RECORD = content.RECORD
 ORIGINALS = "originals"  # as mlings.originals keeps them, for `mlings reset`
 UPSTREAM = "upstream"  # in .mlings/: the course's new version of a file the learner changed
 GITIGNORE = """\

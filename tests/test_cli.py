@@ -297,6 +297,7 @@ def test_commands_that_run_no_checks_import_no_ml_library_nor_pydantic(course: P
         ("solution", "pricing_roi"),
         ("reset", "pricing_roi"),
         ("--version",),
+        ("init", "a-new-folder"),
     ]
     for command in commands:
         heavy = imported_by(course, *command) & {*ML_LIBRARIES, "pydantic"}

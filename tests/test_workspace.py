@@ -217,6 +217,13 @@ def test_the_command_creates_refuses_and_updates(tmp_path: Path) -> None:
     assert "is not empty" in out and "mlings init --update" in out
     current = mlings(tmp_path / "course", "init", "--update")
     assert current.returncode == 0 and "up to date" in current.stdout
+    sales = tmp_path / "course/data/sales_raw.csv"
+    sales.write_text(sales.read_text() + "1,2,3\n")
+    noticed = " ".join(mlings(tmp_path / "course", "list").stdout.split())
+    assert "data/sales_raw.csv no longer matches" in noticed and "mlings init --update" in noticed
+    restored = mlings(tmp_path / "course", "init", "--update")
+    assert "Updated (you had not changed them): data/sales_raw.csv" in restored.stdout
+    assert "no longer match" not in mlings(tmp_path / "course", "list").stdout
     outside = mlings(tmp_path, "init", "--update")
     out = " ".join((outside.stdout + outside.stderr).split())
     assert outside.returncode == 2 and "Traceback" not in out and "mlings init FOLDER" in out
