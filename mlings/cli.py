@@ -282,6 +282,8 @@ def verify(
     from mlings import reports
 
     app = open_app()
+    if classroom is not None:
+        _graded_by_the_package(app.course)
     exercises = list(app.course.exercises)
     if module is not None:
         try:
@@ -356,6 +358,19 @@ def init(
     else:
         created = workspace.init(Path(folder or "mlings-course"), ci)
         render.workspace_created(console, created, Path.cwd())
+
+
+def _graded_by_the_package(course: Course) -> None:
+    """UserError unless the checks come from the installed mlings (not from the folder graded)."""
+    from mlings import content
+
+    checks = course.tool_dir(course.checks_dir).resolve()
+    if not checks.is_relative_to(content.package_dir().resolve()):
+        raise UserError(
+            f"A grade needs the checks of the installed mlings, but info.toml's checks_dir "
+            f"points to {checks}. Put info.toml back as the course has it (`mlings init "
+            "--update` keeps the new version in .mlings/upstream/), then grade again."
+        )
 
 
 @cli.command()

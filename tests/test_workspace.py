@@ -228,3 +228,11 @@ def test_the_command_creates_refuses_and_updates(tmp_path: Path) -> None:
     out = " ".join((outside.stdout + outside.stderr).split())
     assert outside.returncode == 2 and "Traceback" not in out and "mlings init FOLDER" in out
     shutil.rmtree(tmp_path / "course")
+
+
+def test_a_grade_refuses_checks_that_do_not_come_from_the_package(tiny_course: Path) -> None:
+    graded = mlings(tiny_course, "verify", "--classroom", "classroom.json")
+    out = " ".join((graded.stdout + graded.stderr).split())
+    assert graded.returncode == 2 and "Traceback" not in out
+    assert "needs the checks of the installed mlings" in out
+    assert not (tiny_course / "classroom.json").exists()
