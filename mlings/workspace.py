@@ -189,6 +189,13 @@ def update(root: Path, ci_provider: str | None = None) -> Updated:
     hashes = dict(record)
     result = Updated(root)
     upstream = course_files(source)
+    exercises = [r for r in upstream if r.startswith("exercises/") and r.endswith(".py")]
+    if not record and not any((root / r).is_file() for r in exercises):
+        raise WorkspaceError(
+            f"{root} holds another course (none of this course's exercise files, and no "
+            f"{STATE_DIR}/{RECORD}), so mlings leaves it alone. `mlings init FOLDER` makes a "
+            "new course folder."
+        )
     for relative, path in upstream.items():
         new = _sha256(path)
         here = root / relative

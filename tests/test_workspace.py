@@ -159,6 +159,15 @@ def test_a_changed_catalog_the_learner_edited_is_kept_beside_the_new_one(
     assert (root / ".mlings/upstream/info.toml").read_text().endswith("# new\n")
 
 
+def test_update_refuses_a_folder_holding_another_course(upstream: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    (other / "exercises").mkdir(parents=True)
+    (other / "info.toml").write_text("format_version = 1\n")
+    with pytest.raises(WorkspaceError, match="holds another course"):
+        workspace.update(other)
+    assert sorted(p.name for p in other.iterdir()) == ["exercises", "info.toml"]
+
+
 def test_update_refuses_the_course_repository_itself() -> None:
     with pytest.raises(WorkspaceError, match="git pull"):
         workspace.update(PROJECT)
