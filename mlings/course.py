@@ -149,7 +149,7 @@ def find_root(explicit: str | Path | None = None, start: Path | None = None) -> 
             return folder
     raise NotInCourse(
         f"No {CATALOG} in {here} or any folder above it. Run mlings inside the course folder "
-        "(the one you cloned), or point to it with --root or MLINGS_ROOT."
+        "(make one with `mlings init`), or point to it with --root or MLINGS_ROOT."
     )
 
 
