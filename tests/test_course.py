@@ -64,8 +64,14 @@ def test_a_good_catalog_loads_modules_and_exercises_in_order(tmp_path: Path) -> 
 
 
 def test_the_real_course_catalog_is_valid() -> None:
-    course = load_course(Path(__file__).resolve().parents[1])
+    root = Path(__file__).resolve().parents[1]
+    course = load_course(root)
     assert course.modules[0].id == "00_business"
+    first = course.exercises[0]  # the package's own checkout reads its own checks and solutions
+    assert course.check_file(first) == root / "mlings/checks" / first.module / (
+        f"test_{first.name}.py"
+    )
+    assert course.solution_file(first) == root / first.solution
     assert len(course.modules[0].exercises) >= 5
 
 
