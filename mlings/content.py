@@ -6,7 +6,6 @@ editable install reads it where authors edit it: the repository root beside the 
 
 from __future__ import annotations
 
-from importlib.resources import files
 from pathlib import Path
 
 BUNDLED = "_course"
@@ -15,8 +14,13 @@ RECORD = "workspace.json"  # in .mlings/ of a folder `mlings init` made: the fil
 
 
 def package_dir() -> Path:
-    """The folder of the imported ``mlings`` package."""
-    return Path(str(files("mlings")))
+    """The folder of the mlings package this module belongs to.
+
+    Read from this file, not from ``importlib.resources.files("mlings")``: run as
+    ``python -m mlings`` in a folder that holds a ``mlings/`` of its own (a course copy with
+    ``mlings/checks``), the name ``mlings`` can resolve to that folder as a namespace package.
+    """
+    return Path(__file__).resolve().parent
 
 
 def course_dir() -> Path | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -245,3 +247,15 @@ def test_a_grade_refuses_checks_that_do_not_come_from_the_package(tiny_course: P
     assert graded.returncode == 2 and "Traceback" not in out
     assert "needs the checks of the installed mlings" in out
     assert not (tiny_course / "classroom.json").exists()
+
+
+def test_the_package_is_found_even_beside_a_folder_named_mlings(tmp_path: Path) -> None:
+    (tmp_path / "mlings" / "checks").mkdir(parents=True)  # as in a copy of the course
+    found = subprocess.run(
+        [sys.executable, "-c", "from mlings import content; print(content.package_dir())"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert Path(found.stdout.strip()) == content.package_dir() == PROJECT / "mlings"
