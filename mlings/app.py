@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mlings import originals
+from mlings import content, originals
 from mlings.course import CatalogError, Course, Exercise, Gate, NotInCourse, find_root, load_course
 from mlings.dataset.manifest import MANIFEST, changed_files, read_manifest, restore_message
 from mlings.progress import STATE_DIR, Progress, ProgressError, Store, write_atomically
@@ -94,7 +94,8 @@ class App:
             pass
         changed = changed_files(self.course.root)
         if changed:
-            return restore_message(changed)
+            made_by_init = (self.course.root / STATE_DIR / content.RECORD).is_file()
+            return restore_message(changed, workspace=made_by_init)
         with contextlib.suppress(OSError):  # a read-only course only loses the shortcut
             stamp_file.parent.mkdir(parents=True, exist_ok=True)
             write_atomically(stamp_file, json.dumps(stamp))
@@ -191,7 +192,13 @@ class App:
                 f"Try `mlings hint {exercise.name}` instead."
             )
         theirs = self.course.file(exercise.path)
-        reference = self.course.file(exercise.solution).read_text(encoding="utf-8")
+        try:
+            reference = self.course.solution_file(exercise).read_text(encoding="utf-8")
+        except OSError:
+            raise UserError(
+                f"This install of mlings has no reference solution for '{exercise.name}'. "
+                "Reinstall mlings (`pip install --force-reinstall mlings`) to get it back."
+            ) from None
         mine = theirs.read_text(encoding="utf-8") if theirs.exists() else ""
         lines = difflib.unified_diff(
             mine.splitlines(keepends=True),

@@ -273,11 +273,17 @@ def verify(
     format: Annotated[Format, typer.Option(help="Report format.")] = Format.rich,
     output: Annotated[Path | None, typer.Option(help="Write the report to this file.")] = None,
     jobs: Annotated[int, typer.Option(help="Exercises run at once.", min=1)] = os.cpu_count() or 1,
+    classroom: Annotated[
+        Path | None,
+        typer.Option(help="Also write GitHub Classroom's autograding result (JSON) to this file."),
+    ] = None,
 ):
     """Run every exercise's checks in parallel; exit 1 while any is pending."""
     from mlings import reports
 
     app = open_app()
+    if classroom is not None:
+        _graded_by_the_package(app.course)
     exercises = list(app.course.exercises)
     if module is not None:
         try:
@@ -301,12 +307,70 @@ def verify(
         # atomically, once every run has ended: a CI job never reads half a report
         write_atomically(output, text if text is not None else reports.to_json(results))
         console.print(f"Report written to {output}.")
+    if classroom is not None:
+        write_atomically(classroom, reports.to_classroom(results))
+        console.print(f"GitHub Classroom result written to {classroom}.")
     elif text is not None:
         sys.stdout.write(text)
     passed = sum(r.passed for _, r in results)
     if format is Format.rich or output is not None:
         console.print(f"{passed}/{len(results)} exercises pass.")
     raise typer.Exit(0 if passed == len(results) else 1)
+
+
+@cli.command()
+@friendly
+def init(
+    folder: Annotated[  # a str, not a Path: typer would load pydantic to coerce it
+        str | None,
+        typer.Argument(help="The folder to create (default: mlings-course; with --update: here)."),
+    ] = None,
+    update: Annotated[
+        bool,
+        typer.Option(
+            "--update", help="Bring a folder made by init up to date; your edits are kept."
+        ),
+    ] = False,
+    ci: Annotated[
+        str | None,
+        typer.Option(
+            "--ci", metavar="github", help="Also write a CI workflow that grades the exercises."
+        ),
+    ] = None,
+):
+    """Create your course folder (exercises, info.toml, data) from the installed mlings."""
+    from mlings import workspace
+    from mlings.ci import PROVIDERS
+
+    if ci is not None and ci not in PROVIDERS:
+        raise UserError(f"mlings writes CI workflows for: {', '.join(PROVIDERS)} (`--ci github`).")
+    if update:
+        from mlings.course import NotInCourse, find_root
+
+        try:
+            root = find_root(folder or _root["path"])
+        except NotInCourse as exc:
+            raise UserError(
+                f"{exc} `mlings init --update` runs in a folder `mlings init` made; "
+                "`mlings init FOLDER` makes a new one."
+            ) from None
+        render.workspace_updated(console, workspace.update(root, ci))
+    else:
+        created = workspace.init(Path(folder or "mlings-course"), ci)
+        render.workspace_created(console, created, Path.cwd())
+
+
+def _graded_by_the_package(course: Course) -> None:
+    """UserError unless the checks come from the installed mlings (not from the folder graded)."""
+    from mlings import content
+
+    checks = course.tool_dir(course.checks_dir).resolve()
+    if not checks.is_relative_to(content.package_dir().resolve()):
+        raise UserError(
+            f"A grade needs the checks of the installed mlings, but info.toml's checks_dir "
+            f"points to {checks}. Put info.toml back as the course has it (`mlings init "
+            "--update` keeps the new version in .mlings/upstream/), then grade again."
+        )
 
 
 @cli.command()
@@ -431,7 +495,7 @@ def solution(name: NameArgument = None):
         console.print(Syntax(diff, "diff", theme="ansi_dark"))
     else:
         console.print("Your version is identical to the reference solution.")
-    full = app.course.file(exercise.solution)
+    full = app.course.solution_file(exercise)
     console.print("The full solution: ", render.link(full, app.course.root), sep="")
 
 

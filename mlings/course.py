@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mlings import content
 from mlings.progress import write_atomically
 
 CATALOG = "info.toml"
@@ -103,11 +104,31 @@ class Course:
     def file(self, relative: Path) -> Path:
         return self.root / relative
 
+    def tool_dir(self, relative: str) -> Path:
+        """A folder the catalog names (checks, lessons), as this course reads it.
+
+        Folders inside the tool (``mlings/...``) come from the installed package, never from a
+        learner's folder, unless the course root is the package's own source checkout.
+        """
+        if relative.startswith("mlings/") and not content.is_source_checkout(self.root):
+            return content.package_dir().parent / relative
+        return self.root / relative
+
     def check_file(self, exercise: Exercise) -> Path:
-        return self.root / self.checks_dir / exercise.module / f"test_{exercise.name}.py"
+        return self.tool_dir(self.checks_dir) / exercise.module / f"test_{exercise.name}.py"
 
     def lesson_file(self, module_id: str) -> Path:
-        return self.root / self.lessons_dir / f"{module_id}.md"
+        return self.tool_dir(self.lessons_dir) / f"{module_id}.md"
+
+    def solution_file(self, exercise: Exercise) -> Path:
+        """The reference solution: the course's own, else the installed package's (a workspace).
+
+        A learner's folder made by ``mlings init`` has no ``solutions/``; the package keeps them.
+        """
+        here = self.root / exercise.solution
+        if here.exists():
+            return here
+        return content.packaged(exercise.solution) or here
 
     def path_modules(self, path: str) -> tuple[Module, ...]:
         """The modules of a learning path, in its order."""
@@ -128,7 +149,7 @@ def find_root(explicit: str | Path | None = None, start: Path | None = None) -> 
             return folder
     raise NotInCourse(
         f"No {CATALOG} in {here} or any folder above it. Run mlings inside the course folder "
-        "(the one you cloned), or point to it with --root or MLINGS_ROOT."
+        "(make one with `mlings init`), or point to it with --root or MLINGS_ROOT."
     )
 
 

@@ -15,6 +15,7 @@ from mlings.progress import Progress
 
 if TYPE_CHECKING:  # what a run gives; commands that run nothing never load the engine's types
     from mlings.engine.results import CheckResult, Frame, RunResult
+    from mlings.workspace import Created, Updated
 
 STATUS_STYLE = {  # label and style by Status value (a StrEnum: its members are these strings)
     "passed": ("✓ passed", "bold green"),
@@ -269,3 +270,50 @@ def verify_summary(console: Console, results: Iterable[tuple[Exercise, RunResult
 
 def lesson(console: Console, text: str) -> None:
     console.print(markdown(text))
+
+
+def _where(path: Path, here: Path) -> str:
+    """``path`` relative to ``here`` when it lies below it, else absolute."""
+    return str(path.relative_to(here)) if path.is_relative_to(here) else str(path)
+
+
+def workspace_created(console: Console, created: Created, here: Path) -> None:
+    """What ``mlings init`` made, and how to start."""
+    folder = _where(created.root, here)
+    console.print(f"Created your course in {folder}:", style="bold green")
+    console.print(
+        f"  exercises/   {created.exercises} exercises in {created.modules} modules, yours to edit"
+    )
+    console.print("  info.toml    the course catalog: modules, exercises, hints")
+    if created.data_files:
+        console.print(f"  data/        {created.data_files} data files, checked against MANIFEST")
+    console.print("  .gitignore   keeps your progress (.mlings/) out of git")
+    if created.workflow is not None:
+        console.print(f"  {_where(created.workflow, created.root)}   grades every push in CI")
+    console.print(
+        "The reference solutions stay inside mlings: `mlings solution NAME` shows one once "
+        "your version passes."
+    )
+    console.print(f"Start with: cd {folder} && mlings", style="bold")
+
+
+def workspace_updated(console: Console, updated: Updated) -> None:
+    """What ``mlings init --update`` changed, and what it left to the learner."""
+    for label, paths in (
+        ("Added", updated.added),
+        ("Updated (you had not changed them)", updated.replaced),
+    ):
+        if paths:
+            console.print(f"{label}: {', '.join(paths)}")
+    if updated.kept:
+        console.print(
+            f"Kept your edited version of: {', '.join(updated.kept)}. The course changed these "
+            "too: `mlings reset NAME` takes an exercise's new version (yours is backed up in "
+            ".mlings/backups/); other files' new versions are in .mlings/upstream/."
+        )
+    if updated.gone:
+        console.print(f"No longer in the course (left as they are): {', '.join(updated.gone)}")
+    if updated.workflow is not None:
+        console.print(f"Wrote {_where(updated.workflow, updated.root)}.")
+    if not updated.changed and not updated.kept:
+        console.print("Your course folder is up to date.")

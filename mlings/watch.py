@@ -416,7 +416,7 @@ class WatchApp(TextualApp[None]):
         except UserError:
             self.view.notes.append("The reference solution opens once your version passes.")
             return
-        full = self.course_app.course.file(exercise.solution)
+        full = self.course_app.course.solution_file(exercise)
         self.push_screen(SolutionScreen(exercise.name, diff, full, self.course_app.course.root))
 
     def do_plots(self) -> None:

@@ -192,6 +192,7 @@ def test_watch_mode_outside_a_terminal_points_to_run_and_verify(tiny_course: Pat
 def test_outside_a_course_mlings_says_where_to_go(tmp_path: Path):
     result = mlings(tmp_path, "list")
     assert result.returncode == 2 and "No info.toml" in said(result)
+    assert "make one with `mlings init`" in said(result)
 
 
 def test_a_broken_catalog_is_one_clear_sentence(tiny_course: Path):
@@ -297,6 +298,7 @@ def test_commands_that_run_no_checks_import_no_ml_library_nor_pydantic(course: P
         ("solution", "pricing_roi"),
         ("reset", "pricing_roi"),
         ("--version",),
+        ("init", "a-new-folder"),
     ]
     for command in commands:
         heavy = imported_by(course, *command) & {*ML_LIBRARIES, "pydantic"}

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from mlings.content import package_dir
 from mlings.course import CatalogError, Gate, NotInCourse, find_root, load_course
 
 from .conftest import FIXTURES
@@ -57,13 +58,20 @@ def test_a_good_catalog_loads_modules_and_exercises_in_order(tmp_path: Path) -> 
     clean = course.exercise("clean")
     assert clean.timeout == 30 and clean.hints == ("one", "two", "three")
     assert course.exercise("load").timeout == 15
-    assert course.check_file(clean) == tmp_path / "mlings/checks/01_data/test_clean.py"
+    # a folder that is not mlings' own checkout reads the checks from the installed package
+    assert course.check_file(clean) == package_dir().parent / "mlings/checks/01_data/test_clean.py"
     assert clean.path == Path("exercises/01_data/02_clean.py")
 
 
 def test_the_real_course_catalog_is_valid() -> None:
-    course = load_course(Path(__file__).resolve().parents[1])
+    root = Path(__file__).resolve().parents[1]
+    course = load_course(root)
     assert course.modules[0].id == "00_business"
+    first = course.exercises[0]  # the package's own checkout reads its own checks and solutions
+    assert course.check_file(first) == root / "mlings/checks" / first.module / (
+        f"test_{first.name}.py"
+    )
+    assert course.solution_file(first) == root / first.solution
     assert len(course.modules[0].exercises) >= 5
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import os
 import shutil
@@ -650,3 +651,26 @@ def test_memory_is_capped_per_run_where_a_cgroup_is_delegated_else_per_process()
     assert (group / "memory.max").read_text().strip() == str(64 * 2**20)
     procs.remove_group(str(group))
     assert not group.exists()
+
+
+@pytest.mark.parametrize("kind", ["warm", "cold"])
+def test_no_run_has_its_starting_folder_on_sys_path(
+    kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Python starts with -P: a learner's file named like a library can't shadow the library."""
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)  # where the learner runs mlings: the warm worker starts here
+    exercise = tmp_path / "exercise" / "answer.py"
+    exercise.parent.mkdir()
+    exercise.write_text("import sys\nprint(repr(sys.path))\n\n\ndef answer():\n    return 42\n")
+    engine = open_engine(kind)
+    try:
+        result = engine.run(Job("answer", exercise, CHECK, tmp_path))
+    finally:
+        engine.close()
+    assert result.status is Status.PASSED, result
+    path = ast.literal_eval(result.output.text.strip())
+    assert str(exercise.parent) in path  # a project's own files import each other
+    assert str(here) not in path and "" not in path
+    assert not any("mlings-run-" in entry for entry in path), "nor the run's own folder"

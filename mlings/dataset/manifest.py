@@ -7,6 +7,7 @@ from pathlib import Path
 MANIFEST = "MANIFEST"
 RESTORE = "git checkout -- data/"
 REGENERATE = "python -m mlings.dataset"
+UPDATE = "mlings init --update"  # in a folder made by `mlings init`
 
 
 def sha256_of(path: Path) -> str:
@@ -56,11 +57,19 @@ def changed_files(root: Path) -> list[str]:
     ]
 
 
-def restore_message(changed: list[str]) -> str:
-    """One sentence for a learner whose data files changed, with how to get them back."""
+def restore_message(changed: list[str], workspace: bool = False) -> str:
+    """One sentence for a learner whose data files changed, with how to get them back.
+
+    ``workspace``: the course folder was made by ``mlings init`` (no git history to restore
+    from), so ``mlings init --update`` puts the data back.
+    """
     names = ", ".join(f"data/{name}" for name in changed)
+    how = (
+        f"Restore with `{UPDATE}` (it leaves your exercises as they are)"
+        if workspace
+        else f"Restore with `{RESTORE}` or regenerate with `{REGENERATE}`"
+    )
     return (
         f"{names} no longer match{'es' if len(changed) == 1 else ''} the course's data "
-        f"(data/MANIFEST). Restore with `{RESTORE}` or regenerate with `{REGENERATE}`; "
-        "work on a copy if you want to change the data."
+        f"(data/MANIFEST). {how}; work on a copy if you want to change the data."
     )

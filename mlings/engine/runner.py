@@ -181,6 +181,14 @@ def _read_output(run_dir: Path) -> Output:
     return Output(text=clean_text(text), total_bytes=total, shown_bytes=len(head))
 
 
+def _packaged_solutions() -> tuple[Path, ...]:
+    """The reference solutions the installed package carries (a wheel's ``_course``)."""
+    from mlings import content
+
+    course = content.course_dir()
+    return (course / "solutions",) if course is not None else ()
+
+
 class _BaseEngine:
     """What both engines share: the run folder, the event loop and the verdict."""
 
@@ -201,8 +209,11 @@ class _BaseEngine:
         protect = [str(check), str(PACKAGE)]
         if not exercise.is_relative_to(check.parent):  # a folder of checks, not the learner's
             protect.append(str(check.parent))
-        solutions = root / "solutions"
-        hide = () if exercise.is_relative_to(solutions) else (str(solutions),)
+        hide = tuple(
+            str(solutions)
+            for solutions in (root / "solutions", *_packaged_solutions())
+            if not exercise.is_relative_to(solutions)
+        )
         marker = f"{os.getpid()}:{next(_run_ids)}"
         return Request(
             exercise=str(exercise),
@@ -408,7 +419,7 @@ def start_cold(request: Request, events_w: int) -> _ColdChild:
         procs.MARKER_ENV: request.marker,
     }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "mlings.engine.child"],
+        [sys.executable, "-P", "-m", "mlings.engine.child"],
         pass_fds=(events_w,),
         env=env,
         stdin=subprocess.PIPE,
@@ -494,7 +505,7 @@ class WarmEngine(_BaseEngine):
             # started it ends. It exits when its stdin closes instead, which the kernel does
             # when the tool ends, however it ends.
             self._worker = subprocess.Popen(
-                [sys.executable, "-m", "mlings.engine.worker", str(listener.fileno())],
+                [sys.executable, "-P", "-m", "mlings.engine.worker", str(listener.fileno())],
                 pass_fds=(listener.fileno(),),
                 stdin=subprocess.PIPE,
                 stdout=subprocess.DEVNULL,
