@@ -170,6 +170,18 @@ def test_learner_failures_show_their_own_frame_never_the_check(
     assert "exercise.answer()" not in repr(result), "the check's source stays hidden"
 
 
+def test_a_failure_inside_the_check_shows_no_frame_and_none_of_the_checks_source(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """The learner's answer() returned (41): the assertion that fails is the check's own line."""
+    result = engine.run(hostile_job(tmp_path, "wrong"))
+    failure = result.first_failure
+    assert failure is not None and failure.message == "answer() should return 42"
+    assert failure.frame is None, "no frame of the learner's raised: nothing of theirs to show"
+    assert all(c.frame is None for c in result.checks)
+    assert "exercise.answer() == 42" not in repr(result), "the check's source stays hidden"
+
+
 @pytest.mark.parametrize(
     "name",
     [
@@ -564,6 +576,34 @@ def test_an_unsolved_exercise_cannot_forge_a_pass(
     assert job.check.read_bytes() == CHECK.read_bytes(), "the check file is as it was"
     assert leftovers() == []
     assert_still_works(engine, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("name", "status", "passed"),
+    [
+        ("half_right", Status.FAILED, [True, False]),
+        ("raises_the_second_time", Status.FAILED, [True, False]),
+        ("exits_the_second_time", Status.CRASHED, [True]),
+    ],
+)
+def test_a_run_that_fails_or_crashes_after_a_check_passed_is_not_a_pass(
+    engine: Engine, tmp_path: Path, name: str, status: Status, passed: list[bool]
+) -> None:
+    """One passing check never carries the run: every check must pass."""
+    result = engine.run(hostile_job(tmp_path, name))
+    assert result.status is status, result
+    assert [c.passed for c in result.checks] == passed
+    if status is Status.CRASHED:
+        assert result.running == "answers 42 a second time", "the crash names its check"
+
+
+def test_a_check_file_without_checks_is_an_error_not_a_pass(engine: Engine, tmp_path: Path) -> None:
+    job = hostile_job(tmp_path, "good")
+    empty = Job(job.name, job.exercise, HOSTILE / "check_nothing.py", tmp_path, job.timeout)
+    result = engine.run(empty)
+    assert result.status is Status.ERROR, result
+    assert result.checks == ()
+    assert "No checks ran" in result.message
 
 
 def test_checks_that_never_ran_are_listed_as_failed(engine: Engine, tmp_path: Path) -> None:
