@@ -21,7 +21,15 @@ from mlings.engine import procs
 from mlings.engine.child import Request
 from mlings.engine.plots import MAX_PLOT_BYTES
 from mlings.engine.results import CheckResult, RunResult, Status
-from mlings.engine.runner import ColdEngine, Engine, Job, expected_checks, open_engine, run_many
+from mlings.engine.runner import (
+    Cancelled,
+    ColdEngine,
+    Engine,
+    Job,
+    expected_checks,
+    open_engine,
+    run_many,
+)
 
 from .conftest import FIXTURES
 
@@ -476,6 +484,37 @@ def test_killing_the_tool_ends_its_runs_and_all_they_started(kind: str, tmp_path
         with contextlib.suppress(ProcessLookupError):
             os.killpg(tool.pid, signal.SIGKILL)
         procs.kill_marked_by(tool.pid)
+
+
+def test_a_cancelled_run_ends_at_once_not_at_its_timeout(engine: Engine, tmp_path: Path) -> None:
+    """A newer save cancels the run in progress: its process goes now, long before its timeout."""
+    job = hostile_job(tmp_path, "reports_pid_and_loops", timeout=120)
+    pid_file = tmp_path / "running.pid"
+    cancel = threading.Event()
+    outcome: list[BaseException | RunResult] = []
+
+    def run() -> None:
+        try:
+            outcome.append(engine.run(job, cancel=cancel))
+        except BaseException as exc:  # handed to the test's thread
+            outcome.append(exc)
+
+    runner = threading.Thread(target=run)
+    runner.start()
+    try:
+        assert wait_for(pid_file.exists, 60), "the run got going"
+        assert wait_for(lambda: pid_file.read_text().isdigit(), 10)
+        pid = int(pid_file.read_text())
+        assert procs.alive(pid)
+        cancel.set()
+        runner.join(30)
+        assert not runner.is_alive(), "the cancelled run returned"
+        assert len(outcome) == 1 and isinstance(outcome[0], Cancelled), outcome
+        assert wait_for(lambda: not procs.alive(pid), 30), "the cancelled run's process is gone"
+    finally:
+        cancel.set()
+        runner.join(130)
+    assert_still_works(engine, tmp_path)
 
 
 def test_a_lost_worker_is_replaced_and_the_runs_in_flight_are_not_blamed(
