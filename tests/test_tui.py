@@ -202,6 +202,30 @@ def test_plots_an_exercise_drew_are_listed_and_open_with_p(tiny_course: Path) ->
     drive(tiny_course, steps)
 
 
+def save_by_renaming(target: Path, text: str) -> None:
+    """Save as many editors do: write a temporary file beside it, then rename it over it."""
+    temporary = target.with_name(f".{target.name}.swp")
+    temporary.write_text(text)
+    os.replace(temporary, target)
+
+
+def test_a_save_by_renaming_is_seen_by_the_file_watcher_without_the_poll(
+    tiny_course: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The once-a-second poll is switched off: only the watcher's own event can start the run."""
+    monkeypatch.setattr("mlings.watch.POLL_SECONDS", 3600.0)
+    solution = (tiny_course / "solutions" / "01_first/01_answer.py").read_text()
+
+    async def steps(watch: WatchApp, pilot: Pilot) -> None:
+        assert not watch.view.passed and not watch.saw_save
+        save_by_renaming(tiny_course / ANSWER, solution)
+        await until(pilot, lambda: watch.view.passed, timeout=60)
+        assert watch.saw_save, "the watcher delivered the save"
+        assert "--manual" not in on_screen(watch), "nobody is told file watching fails"
+
+    drive(tiny_course, steps)
+
+
 # --- the list ------------------------------------------------------------------------------
 def test_the_list_cursor_stays_in_sight_past_the_first_screen(course: Path) -> None:
     async def steps(watch: WatchApp, pilot: Pilot) -> None:
