@@ -554,3 +554,24 @@ def test_junit_stays_valid_xml_whatever_a_message_holds(tiny_course: Path):
     assert failure is not None and failure.get("message") == "ValueError: red end"
     written = reports.to_json(runs).encode()  # no lone surrogate left to refuse encoding
     assert json.loads(written)["exercises"][0]["checks"][0]["message"] == "ValueError: red end"
+
+
+def test_junit_counts_failed_checks_as_failures_and_ended_runs_as_errors(tiny_course: Path):
+    """A CI reader sums these counts: a crash is an error, never also a failure."""
+    from mlings import reports
+    from mlings.engine.results import CheckResult, RunResult, Status
+
+    app = App.open(tiny_course)
+    answer, double, greet = (app.exercise(name) for name in ("answer", "double", "greet"))
+    ok, wrong = CheckResult("t::a", "a", True), CheckResult("t::b", "b", False, "wrong")
+    runs = [
+        (answer, RunResult("answer", Status.FAILED, (ok, wrong))),
+        (double, RunResult("double", Status.CRASHED, (ok,), "The run died from SIGABRT.")),
+        (greet, RunResult("greet", Status.TIMEOUT, (), "still running after 2 s")),
+    ]
+    root = ET.fromstring(reports.to_junit(runs).encode())
+    counts = {
+        suite.get("name"): (suite.get("tests"), suite.get("failures"), suite.get("errors"))
+        for suite in root.findall("testsuite")
+    }
+    assert counts == {"01_first": ("4", "1", "1"), "02_second": ("1", "0", "1")}
