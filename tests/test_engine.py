@@ -20,7 +20,7 @@ from mlings.app import App
 from mlings.engine import procs
 from mlings.engine.child import Request
 from mlings.engine.plots import MAX_PLOT_BYTES
-from mlings.engine.results import CheckResult, RunResult, Status
+from mlings.engine.results import CheckResult, RunResult, Status, clean_text
 from mlings.engine.runner import (
     Cancelled,
     ColdEngine,
@@ -694,6 +694,21 @@ def test_escapes_and_control_characters_are_stripped(engine: Engine, tmp_path: P
     assert "visible" in result.output.text
     for text in (message, result.output.text):
         assert not any(ord(c) < 32 and c not in "\t\n" for c in text), repr(text)
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("\x1b7saved\x1b8", "saved"),  # DECSC / DECRC: save and restore the cursor
+        ("\x1bcafter a reset", "after a reset"),  # RIS: reset the terminal
+        ("\x1b(Bplain\x1b)0", "plain"),  # character set selection
+        ("\x1b=keypad\x1b>", "keypad"),
+        ("\x1b[31mred\x1b[0m and \x1b]0;title\x07done", "red and done"),
+        ("a lone escape at the end\x1b", "a lone escape at the end"),
+    ],
+)
+def test_every_escape_sequence_goes_whole_leaving_no_stray_character(raw: str, shown: str) -> None:
+    assert clean_text(raw) == shown
 
 
 def test_a_five_megabyte_line_is_cut_in_the_code_frame(engine: Engine, tmp_path: Path) -> None:
