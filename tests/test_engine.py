@@ -39,7 +39,13 @@ PLOTS = FIXTURES / "plots"
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
-def hostile_job(tmp_path: Path, name: str, timeout: float = 5.0, memory_mb: int = 2048) -> Job:
+SLACK = 5.0  # seconds a loaded machine may add to a run's end: generous, yet far below any hang
+RUN_TIMEOUT = 30.0  # for runs that should end by themselves: a loaded machine never reaches it
+
+
+def hostile_job(
+    tmp_path: Path, name: str, timeout: float = RUN_TIMEOUT, memory_mb: int = 2048
+) -> Job:
     """A job running one hostile fixture, copied so it may harm only its copy."""
     exercise = tmp_path / f"{name}.py"
     shutil.copy(HOSTILE / f"{name}.py", exercise)
@@ -86,12 +92,10 @@ def test_an_infinite_loop_times_out_and_leaves_no_process_behind(
     result = engine.run(hostile_job(tmp_path, "infinite_loop", timeout=timeout))
     elapsed = time.monotonic() - started
     assert result.status is Status.TIMEOUT
-    assert elapsed < timeout + 2, f"took {elapsed:.1f} s"
+    assert elapsed < timeout + SLACK, f"took {elapsed:.1f} s"
     assert "still running after 2 s" in result.message
     assert result.running == "answers 42", "the message names the check that was running"
-    time.sleep(0.2)
-    orphans = subprocess.run(["pgrep", "-f", "mlings-orphan-marker"], capture_output=True)
-    assert orphans.returncode == 1, f"left running: {orphans.stdout!r}"
+    assert wait_for(lambda: leftovers() == [], SLACK), f"left running: {leftovers()}"
     assert_still_works(engine, tmp_path)
 
 
@@ -417,13 +421,13 @@ def test_a_timed_out_run_leaves_nothing_not_even_a_double_fork_in_a_new_session(
     started = time.monotonic()
     result = engine.run(hostile_job(tmp_path, "escapes_and_loops", timeout=2))
     assert result.status is Status.TIMEOUT
-    assert time.monotonic() - started < 2 + 2
-    assert wait_for(lambda: leftovers() == [], 1), leftovers()
+    assert time.monotonic() - started < 2 + SLACK
+    assert wait_for(lambda: leftovers() == [], SLACK), leftovers()
     assert_still_works(engine, tmp_path)
 
 
 def test_a_child_without_a_supervisor_stops_itself_past_its_timeout(tmp_path: Path) -> None:
-    """Nobody kills it: its own timer ends it within its timeout plus a second."""
+    """Nobody kills it: its own timer (SIGALRM) ends it soon after its timeout."""
     exercise = tmp_path / "infinite_loop.py"
     shutil.copy(HOSTILE / "infinite_loop.py", exercise)
     (tmp_path / "run").mkdir()
@@ -441,9 +445,9 @@ def test_a_child_without_a_supervisor_stops_itself_past_its_timeout(tmp_path: Pa
         start_new_session=True,
     )
     os.close(write)
-    child.communicate(request.to_json().encode() + b"\n", timeout=10)
+    child.communicate(request.to_json().encode() + b"\n", timeout=60)
     os.close(read)
-    assert time.monotonic() - started < 1 + 1 + 0.5, "python's start-up included"
+    assert time.monotonic() - started < 1 + SLACK, "python's start-up included"
     assert child.returncode == -signal.SIGALRM
     assert leftovers() != [], "its helper is left to the supervisor's sweep"
     procs.kill_marked(marker)
@@ -479,7 +483,7 @@ def test_killing_the_tool_ends_its_runs_and_all_they_started(kind: str, tmp_path
         assert wait_for(lambda: len(leftovers(tool.pid)) >= 2, 60), "the run got going"
         os.kill(tool.pid, signal.SIGKILL)
         tool.wait()
-        assert wait_for(lambda: leftovers(tool.pid) == [], 1.5), leftovers(tool.pid)
+        assert wait_for(lambda: leftovers(tool.pid) == [], SLACK), leftovers(tool.pid)
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(tool.pid, signal.SIGKILL)
@@ -524,13 +528,23 @@ def test_a_lost_worker_is_replaced_and_the_runs_in_flight_are_not_blamed(
     for name in ("kills_worker", "good", "good"):
         folder = tmp_path / f"{len(jobs)}"
         folder.mkdir()
-        jobs.append(hostile_job(folder, name, timeout=3))
+        jobs.append(hostile_job(folder, name, timeout=3 if name == "kills_worker" else RUN_TIMEOUT))
     results = list(run_many(warm_engine, jobs, parallel=3))
     assert [r.status for r in results[1:]] == [Status.PASSED, Status.PASSED], results
     assert results[0].status is Status.TIMEOUT, "retried in a fresh process, it only loops"
     assert "something in your code" not in results[0].message
-    assert wait_for(lambda: leftovers() == [], 1), leftovers()
+    assert wait_for(lambda: leftovers() == [], SLACK), leftovers()
     assert_still_works(warm_engine, tmp_path)
+
+
+def helpers() -> list[int]:
+    """This test process's runs' helper processes (the infinite_loop fixture starts one each)."""
+    found = []
+    for pid in leftovers():
+        with contextlib.suppress(OSError):
+            if b"mlings-orphan-marker" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                found.append(pid)
+    return found
 
 
 def test_interrupting_many_runs_stops_them_now_and_starts_no_more(
@@ -540,15 +554,24 @@ def test_interrupting_many_runs_stops_them_now_and_starts_no_more(
     for number in range(6):
         folder = tmp_path / str(number)
         folder.mkdir()
-        jobs.append(hostile_job(folder, "infinite_loop", timeout=30))
+        jobs.append(hostile_job(folder, "infinite_loop", timeout=60))
     main = threading.main_thread().ident
     assert main is not None
-    threading.Timer(1.0, signal.pthread_kill, (main, signal.SIGINT)).start()  # as Ctrl-C does
-    started = time.monotonic()
+    going = threading.Event()
+    interrupted: list[float] = []
+
+    def interrupt_once_both_run() -> None:
+        if wait_for(lambda: len(helpers()) >= 2, 60):
+            going.set()
+        interrupted.append(time.monotonic())
+        signal.pthread_kill(main, signal.SIGINT)  # as Ctrl-C does
+
+    threading.Thread(target=interrupt_once_both_run, daemon=True).start()
     with pytest.raises(KeyboardInterrupt):
         list(run_many(engine, jobs, parallel=2))
-    assert time.monotonic() - started < 3
-    assert wait_for(lambda: leftovers() == [], 1), leftovers()
+    assert going.is_set(), "the interrupt came while two runs were in flight"
+    assert time.monotonic() - interrupted[0] < SLACK, "stopped now, not at the runs' timeout"
+    assert wait_for(lambda: leftovers() == [], SLACK), leftovers()
 
 
 def dead_pid() -> int:
@@ -566,11 +589,11 @@ def test_what_a_killed_session_left_is_cleaned_at_the_next_start(tmp_path: Path)
         ["sleep", "600"], env={**os.environ, procs.MARKER_ENV: f"{gone}:1"}, start_new_session=True
     )
     try:
-        assert wait_for(lambda: leftovers(gone) != [], 2)
+        assert wait_for(lambda: leftovers(gone) != [], 60)
         procs.clean_stale()
         assert not any(folder.exists() for folder in theirs), "a dead session's folders go"
         assert ours.exists(), "a live session's folders stay"
-        assert stray.wait(timeout=2) == -signal.SIGKILL, "a dead session's processes go"
+        assert stray.wait(timeout=SLACK) == -signal.SIGKILL, "a dead session's processes go"
     finally:
         stray.kill()
         shutil.rmtree(ours, ignore_errors=True)
