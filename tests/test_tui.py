@@ -48,12 +48,18 @@ async def until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 60
     await pilot.pause(0.1)  # let the screen catch up with the state
 
 
-def drive(root: Path, steps: Steps, size: tuple[int, int] = (80, 24), welcomed: bool = True):
+def drive(
+    root: Path,
+    steps: Steps,
+    size: tuple[int, int] = (80, 24),
+    welcomed: bool = True,
+    manual: bool = False,
+):
     """Open watch mode on ``root`` headlessly, wait for the first verdict, then run ``steps``."""
     app = App.open(root, engine="warm")
     if welcomed:
         app.mark_welcomed()
-    watch = WatchApp(app)
+    watch = WatchApp(app, manual=manual)
 
     async def main() -> None:
         async with watch.run_test(size=size) as pilot:
@@ -224,6 +230,26 @@ def test_a_save_by_renaming_is_seen_by_the_file_watcher_without_the_poll(
         assert "--manual" not in on_screen(watch), "nobody is told file watching fails"
 
     drive(tiny_course, steps)
+
+
+@pytest.mark.parametrize("manual", [False, True], ids=["watching", "manual"])
+def test_a_save_the_watcher_missed_is_caught_by_the_poll_except_in_manual_mode(
+    tiny_course: Path, monkeypatch: pytest.MonkeyPatch, manual: bool
+) -> None:
+    """In manual mode only r checks: no file watcher, and the poll for missed saves is off."""
+    monkeypatch.setattr("mlings.watch.POLL_SECONDS", 3600.0)  # the test calls the poll itself
+    target = tiny_course / ANSWER
+
+    async def steps(watch: WatchApp, pilot: Pilot) -> None:
+        assert (watch._watcher is None) is manual
+        runs = watch.run_id
+        target.write_text(target.read_text() + "\n# saved where no event reaches mlings\n")
+        past = time.time() - 10  # saved a while ago, as the poll sees a save the watcher missed
+        os.utime(target, (past, past))
+        watch.poll()
+        assert watch.run_id == (runs if manual else runs + 1)
+
+    drive(tiny_course, steps, manual=manual)
 
 
 # --- the list ------------------------------------------------------------------------------
