@@ -22,10 +22,12 @@ from mlings.engine.child import Request
 from mlings.engine.plots import MAX_PLOT_BYTES
 from mlings.engine.results import CheckResult, RunResult, Status, clean_text
 from mlings.engine.runner import (
+    GRACE,
     Cancelled,
     ColdEngine,
     Engine,
     Job,
+    WarmEngine,
     expected_checks,
     open_engine,
     run_many,
@@ -519,6 +521,42 @@ def test_a_cancelled_run_ends_at_once_not_at_its_timeout(engine: Engine, tmp_pat
         cancel.set()
         runner.join(130)
     assert_still_works(engine, tmp_path)
+
+
+def test_a_worker_slow_to_start_does_not_eat_into_the_first_runs_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a slow or loaded machine the worker's imports can outlast a run's timeout and grace:
+    the run's time starts when the worker starts it, so a first run is not called a timeout."""
+    timeout = 3.0
+    slow_python = tmp_path / "slow-python"
+    slow_python.write_text(f'#!/bin/sh\nsleep {timeout + GRACE + 4}\nexec {sys.executable} "$@"\n')
+    slow_python.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(slow_python))  # what the worker is started with
+    engine = WarmEngine()
+    try:
+        result = engine.run(hostile_job(tmp_path, "good", timeout=timeout))
+    finally:
+        engine.close()
+    assert result.status is Status.PASSED, result
+
+
+def test_a_worker_that_never_gets_going_still_ends_the_run_in_bounded_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hung_python = tmp_path / "hung-python"
+    hung_python.write_text(f'#!/bin/sh\nsleep 600\nexec {sys.executable} "$@"\n')
+    hung_python.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(hung_python))
+    monkeypatch.setattr("mlings.engine.runner.WORKER_START", 2.0)
+    engine = WarmEngine()
+    started = time.monotonic()
+    try:
+        result = engine.run(hostile_job(tmp_path, "good", timeout=1))
+    finally:
+        engine.close()
+    assert result.status is Status.TIMEOUT, result
+    assert time.monotonic() - started < 1 + GRACE + 2 + SLACK
 
 
 def test_a_lost_worker_is_replaced_and_the_runs_in_flight_are_not_blamed(
