@@ -48,6 +48,12 @@ async def until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 60
     await pilot.pause(0.1)  # let the screen catch up with the state
 
 
+async def shows(pilot: Pilot, *texts: str, timeout: float = 30) -> str:
+    """Wait until every one of ``texts`` is on screen (no guessed pause); returns the screen."""
+    await until(pilot, lambda: all(text in on_screen(pilot.app) for text in texts), timeout)
+    return on_screen(pilot.app)
+
+
 def drive(
     root: Path,
     steps: Steps,
@@ -89,8 +95,7 @@ def test_after_three_hints_the_name_the_first_failure_and_the_keys_are_in_sight(
 ) -> None:
     async def steps(watch: WatchApp, pilot: Pilot) -> None:
         await pilot.press("h", "h", "h")
-        await pilot.pause(0.3)
-        screen = on_screen(watch)
+        screen = await shows(pilot, "Hints 3 of 3")
         assert "01_first · answer" in screen and "✗ failed" in screen
         assert "First failure: answers 42" in screen
         assert "answers 42" in screen.split("First failure")[0], "the checklist is shown"
@@ -104,15 +109,12 @@ def test_after_three_hints_the_name_the_first_failure_and_the_keys_are_in_sight(
 def test_hints_fold_away_and_come_back(tiny_course: Path) -> None:
     async def steps(watch: WatchApp, pilot: Pilot) -> None:
         await pilot.press("h")
-        await pilot.pause(0.3)
-        assert "Think of the answer to everything." in on_screen(watch)
+        await shows(pilot, "Think of the answer to everything.")
         await pilot.press("f")
-        await pilot.pause(0.3)
-        screen = on_screen(watch)
-        assert "Hints 1 of 3" in screen and "Think of the answer" not in screen
+        await until(pilot, lambda: "Think of the answer" not in on_screen(watch))
+        assert "Hints 1 of 3" in on_screen(watch)
         await pilot.press("f")
-        await pilot.pause(0.3)
-        assert "Think of the answer to everything." in on_screen(watch)
+        await shows(pilot, "Think of the answer to everything.")
 
     drive(tiny_course, steps)
 
@@ -120,9 +122,8 @@ def test_hints_fold_away_and_come_back(tiny_course: Path) -> None:
 def test_a_pass_says_what_next_and_offers_the_reference_as_a_diff(tiny_course: Path) -> None:
     async def steps(watch: WatchApp, pilot: Pilot) -> None:
         await pilot.press("s")
-        await pilot.pause(0.3)
+        await shows(pilot, "opens once your version passes")
         assert isinstance(watch.screen, ExerciseScreen)
-        assert "opens once your version passes" in on_screen(watch)
         solve(tiny_course, "01_first/01_answer.py")
         await until(pilot, lambda: watch.view.passed)
         assert "Press n for the next exercise" in on_screen(watch)
@@ -179,9 +180,8 @@ def test_the_welcome_waits_for_a_key_and_that_key_still_works(tiny_course: Path)
     async def steps(watch: WatchApp, pilot: Pilot) -> None:
         assert "Welcome to the tiny test course." in on_screen(watch)
         await pilot.press("h")
-        await pilot.pause(0.3)
-        screen = on_screen(watch)
-        assert "Welcome" not in screen and "Hints 1 of 3" in screen
+        screen = await shows(pilot, "Hints 1 of 3")
+        assert "Welcome" not in screen
 
     drive(tiny_course, steps, welcomed=False)
 
@@ -193,14 +193,12 @@ def test_plots_an_exercise_drew_are_listed_and_open_with_p(tiny_course: Path) ->
 
     async def steps(watch: WatchApp, pilot: Pilot) -> None:
         await pilot.press("p")
-        await pilot.pause(0.2)
-        assert "has drawn no plot" in on_screen(watch)
+        await shows(pilot, "has drawn no plot")
         result = watch.view.result
         assert result is not None
         watch.view.result = RunResult("answer", Status.FAILED, result.checks, plots=(str(plot),))
         watch.exercise_screen.refresh_view()
-        await pilot.pause(0.2)
-        assert "Your plot: .mlings/plots/answer/residuals.png" in on_screen(watch)
+        await shows(pilot, "Your plot: .mlings/plots/answer/residuals.png")
         await pilot.press("p")
         await until(pilot, lambda: isinstance(watch.screen, PlotScreen))
         assert ".mlings/plots/answer/residuals.png" in on_screen(watch)
@@ -300,9 +298,8 @@ def test_a_locked_exercise_in_the_list_says_what_unlocks_it(tiny_course: Path) -
         await pilot.press("l")
         await until(pilot, lambda: isinstance(watch.screen, ListScreen))
         await pilot.press("j", "j", "enter")
-        await pilot.pause(0.3)
+        await shows(pilot, "finish module 01_first")
         assert isinstance(watch.screen, ListScreen)
-        assert "finish module 01_first" in on_screen(watch)
 
     drive(tiny_course, steps)
 
@@ -316,17 +313,14 @@ def test_reset_from_the_list_asks_first(tiny_course: Path) -> None:
         await pilot.press("l")
         await until(pilot, lambda: isinstance(watch.screen, ListScreen))
         await pilot.press("x")
-        await pilot.pause(0.2)
-        assert "Press y to reset" in on_screen(watch)
+        await shows(pilot, "Press y to reset")
         await pilot.press("n")
-        await pilot.pause(0.2)
-        assert "Reset cancelled" in on_screen(watch)
+        await shows(pilot, "Reset cancelled")
         assert (tiny_course / ANSWER).read_text() != original
         await pilot.press("x")
-        await pilot.pause(0.2)
+        await shows(pilot, "Press y to reset")
         await pilot.press("y")
-        await pilot.pause(0.3)
-        assert "is kept at .mlings/backups/" in on_screen(watch)
+        await shows(pilot, "is kept at .mlings/backups/")
         assert (tiny_course / ANSWER).read_text() == original
         assert isinstance(watch.screen, ListScreen), "the list stays open"
 
@@ -419,7 +413,7 @@ def snapshot(name: str, svg: str) -> None:
 def test_snapshots_of_the_main_views(tiny_course: Path) -> None:
     async def steps(watch: WatchApp, pilot: Pilot) -> None:
         await pilot.press("h")
-        await pilot.pause(0.3)
+        await shows(pilot, "Think of the answer to everything.")
         snapshot("exercise_failed_one_hint_80x24", watch.export_screenshot(title="mlings"))
         await pilot.press("l")
         await until(pilot, lambda: isinstance(watch.screen, ListScreen))

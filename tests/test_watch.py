@@ -31,7 +31,7 @@ def spawn(root: Path, *args: str, engine: str = "warm", shell: str | None = None
         env=env,
         dimensions=(50, 120),
         encoding="utf-8",
-        timeout=30,
+        timeout=60,  # for each expected screen: generous on a loaded machine, still bounded
     )
 
 
