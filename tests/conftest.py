@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from mlings.engine.runner import ColdEngine, Engine, WarmEngine
+from mlings.engine.runner import ColdEngine, Engine, Job, WarmEngine
 
 PROJECT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -44,9 +44,15 @@ def tiny_course(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def warm_engine() -> Iterator[WarmEngine]:
+def warm_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WarmEngine]:
+    """A warm engine whose worker has done its imports: one run has been through it, so no
+    test's time limit pays for the worker's start on a loaded machine."""
     engine = WarmEngine()
     engine.start()
+    folder = tmp_path_factory.mktemp("warm-up")
+    shutil.copy(FIXTURES / "hostile" / "good.py", folder / "good.py")
+    check = FIXTURES / "hostile" / "check_answer.py"
+    engine.run(Job("warm-up", folder / "good.py", check, folder, timeout=120))
     yield engine
     engine.close()
 

@@ -175,6 +175,18 @@ def test_modules_unlock_in_path_order_once_the_previous_is_done() -> None:
     assert opened.newly_unlocked({"answer"}) == (course.module("02_second"),)
 
 
+def test_next_wraps_around_to_an_open_exercise_and_never_lands_on_a_locked_one() -> None:
+    """double done before answer: after double comes greet, still locked, so n wraps to answer."""
+    course = load_course(FIXTURES / "course")
+    double, greet = course.exercise("double"), course.exercise("greet")
+    gate = Gate(course, "complete", frozenset({"double"}))
+    assert not gate.unlocked(greet)
+    assert gate.next_pending(double) == course.exercise("answer")
+    assert gate.next_pending(greet) == course.exercise("answer"), "from a locked one too"
+    everything = Gate(course, "complete", frozenset({"answer", "double", "greet"}))
+    assert everything.next_pending(double) is None
+
+
 def test_a_module_outside_the_chosen_path_says_how_to_switch() -> None:
     course = load_course(FIXTURES / "course")
     gate = Gate(course, "second_only", frozenset())

@@ -48,12 +48,24 @@ async def until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 60
     await pilot.pause(0.1)  # let the screen catch up with the state
 
 
-def drive(root: Path, steps: Steps, size: tuple[int, int] = (80, 24), welcomed: bool = True):
+async def shows(pilot: Pilot, *texts: str, timeout: float = 30) -> str:
+    """Wait until every one of ``texts`` is on screen (no guessed pause); returns the screen."""
+    await until(pilot, lambda: all(text in on_screen(pilot.app) for text in texts), timeout)
+    return on_screen(pilot.app)
+
+
+def drive(
+    root: Path,
+    steps: Steps,
+    size: tuple[int, int] = (80, 24),
+    welcomed: bool = True,
+    manual: bool = False,
+):
     """Open watch mode on ``root`` headlessly, wait for the first verdict, then run ``steps``."""
     app = App.open(root, engine="warm")
     if welcomed:
         app.mark_welcomed()
-    watch = WatchApp(app)
+    watch = WatchApp(app, manual=manual)
 
     async def main() -> None:
         async with watch.run_test(size=size) as pilot:
@@ -83,8 +95,7 @@ def test_after_three_hints_the_name_the_first_failure_and_the_keys_are_in_sight(
 ) -> None:
     async def steps(watch: WatchApp, pilot: Pilot) -> None:
         await pilot.press("h", "h", "h")
-        await pilot.pause(0.3)
-        screen = on_screen(watch)
+        screen = await shows(pilot, "Hints 3 of 3")
         assert "01_first · answer" in screen and "✗ failed" in screen
         assert "First failure: answers 42" in screen
         assert "answers 42" in screen.split("First failure")[0], "the checklist is shown"
@@ -98,15 +109,12 @@ def test_after_three_hints_the_name_the_first_failure_and_the_keys_are_in_sight(
 def test_hints_fold_away_and_come_back(tiny_course: Path) -> None:
     async def steps(watch: WatchApp, pilot: Pilot) -> None:
         await pilot.press("h")
-        await pilot.pause(0.3)
-        assert "Think of the answer to everything." in on_screen(watch)
+        await shows(pilot, "Think of the answer to everything.")
         await pilot.press("f")
-        await pilot.pause(0.3)
-        screen = on_screen(watch)
-        assert "Hints 1 of 3" in screen and "Think of the answer" not in screen
+        await until(pilot, lambda: "Think of the answer" not in on_screen(watch))
+        assert "Hints 1 of 3" in on_screen(watch)
         await pilot.press("f")
-        await pilot.pause(0.3)
-        assert "Think of the answer to everything." in on_screen(watch)
+        await shows(pilot, "Think of the answer to everything.")
 
     drive(tiny_course, steps)
 
@@ -114,9 +122,8 @@ def test_hints_fold_away_and_come_back(tiny_course: Path) -> None:
 def test_a_pass_says_what_next_and_offers_the_reference_as_a_diff(tiny_course: Path) -> None:
     async def steps(watch: WatchApp, pilot: Pilot) -> None:
         await pilot.press("s")
-        await pilot.pause(0.3)
+        await shows(pilot, "opens once your version passes")
         assert isinstance(watch.screen, ExerciseScreen)
-        assert "opens once your version passes" in on_screen(watch)
         solve(tiny_course, "01_first/01_answer.py")
         await until(pilot, lambda: watch.view.passed)
         assert "Press n for the next exercise" in on_screen(watch)
@@ -173,9 +180,8 @@ def test_the_welcome_waits_for_a_key_and_that_key_still_works(tiny_course: Path)
     async def steps(watch: WatchApp, pilot: Pilot) -> None:
         assert "Welcome to the tiny test course." in on_screen(watch)
         await pilot.press("h")
-        await pilot.pause(0.3)
-        screen = on_screen(watch)
-        assert "Welcome" not in screen and "Hints 1 of 3" in screen
+        screen = await shows(pilot, "Hints 1 of 3")
+        assert "Welcome" not in screen
 
     drive(tiny_course, steps, welcomed=False)
 
@@ -187,19 +193,61 @@ def test_plots_an_exercise_drew_are_listed_and_open_with_p(tiny_course: Path) ->
 
     async def steps(watch: WatchApp, pilot: Pilot) -> None:
         await pilot.press("p")
-        await pilot.pause(0.2)
-        assert "has drawn no plot" in on_screen(watch)
+        await shows(pilot, "has drawn no plot")
         result = watch.view.result
         assert result is not None
         watch.view.result = RunResult("answer", Status.FAILED, result.checks, plots=(str(plot),))
         watch.exercise_screen.refresh_view()
-        await pilot.pause(0.2)
-        assert "Your plot: .mlings/plots/answer/residuals.png" in on_screen(watch)
+        await shows(pilot, "Your plot: .mlings/plots/answer/residuals.png")
         await pilot.press("p")
         await until(pilot, lambda: isinstance(watch.screen, PlotScreen))
         assert ".mlings/plots/answer/residuals.png" in on_screen(watch)
 
     drive(tiny_course, steps)
+
+
+def save_by_renaming(target: Path, text: str) -> None:
+    """Save as many editors do: write a temporary file beside it, then rename it over it."""
+    temporary = target.with_name(f".{target.name}.swp")
+    temporary.write_text(text)
+    os.replace(temporary, target)
+
+
+def test_a_save_by_renaming_is_seen_by_the_file_watcher_without_the_poll(
+    tiny_course: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The once-a-second poll is switched off: only the watcher's own event can start the run."""
+    monkeypatch.setattr("mlings.watch.POLL_SECONDS", 3600.0)
+    solution = (tiny_course / "solutions" / "01_first/01_answer.py").read_text()
+
+    async def steps(watch: WatchApp, pilot: Pilot) -> None:
+        assert not watch.view.passed and not watch.saw_save
+        save_by_renaming(tiny_course / ANSWER, solution)
+        await until(pilot, lambda: watch.view.passed, timeout=60)
+        assert watch.saw_save, "the watcher delivered the save"
+        assert "--manual" not in on_screen(watch), "nobody is told file watching fails"
+
+    drive(tiny_course, steps)
+
+
+@pytest.mark.parametrize("manual", [False, True], ids=["watching", "manual"])
+def test_a_save_the_watcher_missed_is_caught_by_the_poll_except_in_manual_mode(
+    tiny_course: Path, monkeypatch: pytest.MonkeyPatch, manual: bool
+) -> None:
+    """In manual mode only r checks: no file watcher, and the poll for missed saves is off."""
+    monkeypatch.setattr("mlings.watch.POLL_SECONDS", 3600.0)  # the test calls the poll itself
+    target = tiny_course / ANSWER
+
+    async def steps(watch: WatchApp, pilot: Pilot) -> None:
+        assert (watch._watcher is None) is manual
+        runs = watch.run_id
+        target.write_text(target.read_text() + "\n# saved where no event reaches mlings\n")
+        past = time.time() - 10  # saved a while ago, as the poll sees a save the watcher missed
+        os.utime(target, (past, past))
+        watch.poll()
+        assert watch.run_id == (runs if manual else runs + 1)
+
+    drive(tiny_course, steps, manual=manual)
 
 
 # --- the list ------------------------------------------------------------------------------
@@ -250,9 +298,8 @@ def test_a_locked_exercise_in_the_list_says_what_unlocks_it(tiny_course: Path) -
         await pilot.press("l")
         await until(pilot, lambda: isinstance(watch.screen, ListScreen))
         await pilot.press("j", "j", "enter")
-        await pilot.pause(0.3)
+        await shows(pilot, "finish module 01_first")
         assert isinstance(watch.screen, ListScreen)
-        assert "finish module 01_first" in on_screen(watch)
 
     drive(tiny_course, steps)
 
@@ -266,17 +313,14 @@ def test_reset_from_the_list_asks_first(tiny_course: Path) -> None:
         await pilot.press("l")
         await until(pilot, lambda: isinstance(watch.screen, ListScreen))
         await pilot.press("x")
-        await pilot.pause(0.2)
-        assert "Press y to reset" in on_screen(watch)
+        await shows(pilot, "Press y to reset")
         await pilot.press("n")
-        await pilot.pause(0.2)
-        assert "Reset cancelled" in on_screen(watch)
+        await shows(pilot, "Reset cancelled")
         assert (tiny_course / ANSWER).read_text() != original
         await pilot.press("x")
-        await pilot.pause(0.2)
+        await shows(pilot, "Press y to reset")
         await pilot.press("y")
-        await pilot.pause(0.3)
-        assert "is kept at .mlings/backups/" in on_screen(watch)
+        await shows(pilot, "is kept at .mlings/backups/")
         assert (tiny_course / ANSWER).read_text() == original
         assert isinstance(watch.screen, ListScreen), "the list stays open"
 
@@ -369,7 +413,7 @@ def snapshot(name: str, svg: str) -> None:
 def test_snapshots_of_the_main_views(tiny_course: Path) -> None:
     async def steps(watch: WatchApp, pilot: Pilot) -> None:
         await pilot.press("h")
-        await pilot.pause(0.3)
+        await shows(pilot, "Think of the answer to everything.")
         snapshot("exercise_failed_one_hint_80x24", watch.export_screenshot(title="mlings"))
         await pilot.press("l")
         await until(pilot, lambda: isinstance(watch.screen, ListScreen))

@@ -17,7 +17,8 @@ from typing import Any
 _ESCAPES = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor, clear screen, alternate screen
     r"|\x1b[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC (window title, links), DCS, APC...
-    r"|\x1b[@-Z\\-_]?"  # other escapes, and a lone ESC
+    r"|\x1b[ -/]*[0-~]?"  # other escapes: ESC 7 (save cursor), ESC c (reset), ESC ( B
+    # (character set), each whole; and a lone ESC
     r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
     r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"  # every other control character but tab and newline
     r"|[\ud800-\udfff]"  # lone surrogates: no encoding can write them

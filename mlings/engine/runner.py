@@ -44,6 +44,7 @@ from mlings.engine.results import (
 DEFAULT_MEMORY_MB = 2048
 OUTPUT_CAP = 8 * 1024  # bytes of the learner's prints kept for the screen
 GRACE = 5.0  # seconds the tool waits beyond a run's timeout before giving up on the worker
+WORKER_START = 120.0  # seconds a worker may spend on its imports (slow disk, loaded machine)
 CANCEL_POLL = 0.02  # seconds between looks at a run's cancel flag
 INTERRUPT_POLL = 0.1  # seconds between looks for Ctrl-C while waiting for many runs
 
@@ -122,6 +123,7 @@ class _Child(Protocol):
     """A started run, as the supervising loop sees it."""
 
     ended_fd: int  # readable once the run has ended (or the worker has news)
+    started: float  # when the run's time started (time.monotonic())
     slack: float  # seconds past the timeout before the tool itself stops the run
 
     def ended(self) -> _Ended | None:
@@ -313,12 +315,12 @@ class _BaseEngine:
             os.close(events_w)
         os.set_blocking(events_r, False)
         buffer = bytearray()
-        deadline = time.monotonic() + job.timeout + child.slack
         pipe_open = True
         ended: _Ended | None = None
         try:
             while ended is None:
-                remaining = deadline - time.monotonic()
+                # not fixed up front: a warm run's time starts once the worker has forked it
+                remaining = child.started + job.timeout + child.slack - time.monotonic()
                 if remaining <= 0:
                     ended = child.stop()
                     break
@@ -389,6 +391,7 @@ class _ColdChild:
 
     def __init__(self, proc: subprocess.Popen[bytes]) -> None:
         self.proc = proc
+        self.started = time.monotonic()
         self.ended_fd = _ended_fd(proc)
 
     def _finish(self, timed_out: bool) -> _Ended:
@@ -443,12 +446,24 @@ class ColdEngine(_BaseEngine):
 
 
 class _WarmChild:
-    """A run forked by the worker; the worker enforces its timeout and reports its end."""
+    """A run forked by the worker; the worker enforces its timeout and reports its end.
 
-    slack = GRACE
+    The run's time starts when the worker says it forked the run. Before that a worker that has
+    never forked may still be importing (on a slow machine): that wait is bounded by
+    ``WORKER_START`` rather than by the run's timeout.
+    """
 
-    def __init__(self, conn: socket.socket, on_worker_lost: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        conn: socket.socket,
+        on_worker_lost: Callable[[], None],
+        on_forked: Callable[[], None],
+        worker_ready: bool,
+    ) -> None:
         self.conn = conn
+        self.started = time.monotonic()
+        self.slack = GRACE if worker_ready else GRACE + WORKER_START
+        self._on_forked = on_forked
         self.ended_fd = conn.fileno()
         self._on_worker_lost = on_worker_lost
 
@@ -462,7 +477,9 @@ class _WarmChild:
             self._on_worker_lost()
             return _Ended(None, False, lost=True)
         message = json.loads(data)
-        if "pid" in message:
+        if "pid" in message:  # forked: the run's time starts now
+            self.started, self.slack = time.monotonic(), GRACE
+            self._on_forked()
             return None
         self.conn.close()
         return _Ended(message["returncode"], message["timed_out"])
@@ -487,6 +504,7 @@ class WarmEngine(_BaseEngine):
         self._worker: subprocess.Popen[bytes] | None = None
         self._folder: Path | None = None
         self._address = ""
+        self._ready: subprocess.Popen[bytes] | None = None  # the worker, once it has forked a run
 
     def start(self) -> None:
         """Start the worker now (it also starts on the first run)."""
@@ -525,7 +543,16 @@ class WarmEngine(_BaseEngine):
         except OSError:  # the worker went away since: the supervisor sees a lost worker
             conn.close()
             conn = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        return _WarmChild(conn, functools.partial(self._lost, worker))
+        return _WarmChild(
+            conn,
+            functools.partial(self._lost, worker),
+            functools.partial(self._forked, worker),
+            worker_ready=self._ready is worker,
+        )
+
+    def _forked(self, worker: subprocess.Popen[bytes]) -> None:
+        """``worker`` has forked a run: it is done importing."""
+        self._ready = worker
 
     def _retry_start(self, request: Request, events_w: int) -> _Child:
         """A run whose worker was lost runs again in a fresh process of its own: were it the
