@@ -272,6 +272,20 @@ def test_finish_adds_a_never_ran_failure_for_each_missing_check() -> None:
     ]
 
 
+def test_finish_knows_a_check_by_its_function_name_whatever_its_node_id() -> None:
+    collector = fold(
+        *passing("test_bare"),
+        *passing("ex/test_x.py::TestGroup::test_in_class[1]"),
+        {"event": "done"},
+    )
+    collector.finish(("test_bare", "test_in_class"))
+    assert collector.missing == ()
+    assert [c.id for c in collector.checks] == [
+        "test_bare",
+        "ex/test_x.py::TestGroup::test_in_class[1]",
+    ]
+
+
 @pytest.mark.parametrize(
     "events",
     [
