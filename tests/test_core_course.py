@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import mlings
 from mlings.course import (
     CatalogError,
     Course,
@@ -100,8 +101,10 @@ def test_an_exercises_files_live_under_its_module(tmp_path: Path) -> None:
     assert clean.path == Path("exercises", "01_data", "clean.py")
     assert clean.solution == Path("solutions", "01_data", "clean.py")
     assert course.file(clean.path) == tmp_path / "exercises" / "01_data" / "clean.py"
-    assert course.check_file(clean) == tmp_path / "mlings/checks/01_data/test_clean.py"
-    assert course.lesson_file("01_data") == tmp_path / "mlings/lessons/01_data.md"
+    # a folder that is not the tool's source reads checks and lessons from the installed tool
+    tool = Path(mlings.__file__).resolve().parent
+    assert course.check_file(clean) == tool / "checks/01_data/test_clean.py"
+    assert course.lesson_file("01_data") == tool / "lessons/01_data.md"
 
 
 def test_checks_and_lessons_can_live_elsewhere(tmp_path: Path) -> None:
@@ -185,7 +188,7 @@ def test_no_catalog_above_says_how_to_point_to_one(
         find_root(start=tmp_path)
     assert str(caught.value) == (
         f"No info.toml in {tmp_path} or any folder above it. Run mlings inside the course folder "
-        "(the one you cloned), or point to it with --root or MLINGS_ROOT."
+        "(make one with `mlings init`), or point to it with --root or MLINGS_ROOT."
     )
 
 

@@ -44,7 +44,15 @@ def junit(results) -> ET.Element:
 def test_the_json_report_counts_passed_exercises_out_of_all() -> None:
     report = json.loads(reports.to_json(MIXED))
     assert (report["passed"], report["total"]) == (1, 3)
-    assert list(report) == ["passed", "total", "exercises"]
+    assert list(report) == [
+        "schema",
+        "course_version",
+        "passed",
+        "total",
+        "points",
+        "max_points",
+        "exercises",
+    ]
 
 
 def test_the_json_report_gives_each_exercise_its_status_message_duration_and_checks() -> None:
@@ -54,6 +62,8 @@ def test_the_json_report_gives_each_exercise_its_status_message_duration_and_che
             "name": "schema",
             "module": "01_data",
             "status": "passed",
+            "points": 1,
+            "max_points": 1,
             "message": "",
             "duration": 0.123,
             "checks": [{"title": "keeps ids", "passed": True, "message": ""}],
@@ -62,6 +72,8 @@ def test_the_json_report_gives_each_exercise_its_status_message_duration_and_che
             "name": "prices",
             "module": "02_features",
             "status": "failed",
+            "points": 0,
+            "max_points": 1,
             "message": "",
             "duration": 0.0,
             "checks": [
@@ -73,6 +85,8 @@ def test_the_json_report_gives_each_exercise_its_status_message_duration_and_che
             "name": "split",
             "module": "01_data",
             "status": "timeout",
+            "points": 0,
+            "max_points": 1,
             "message": "still running after 15 s",
             "duration": 0.0,
             "checks": [],
@@ -86,13 +100,15 @@ def test_the_json_duration_is_rounded_to_milliseconds() -> None:
 
 
 def test_an_empty_json_report_has_no_exercises() -> None:
-    assert json.loads(reports.to_json([])) == {"passed": 0, "total": 0, "exercises": []}
+    report = json.loads(reports.to_json([]))
+    assert (report["passed"], report["total"], report["max_points"]) == (0, 0, 0)
+    assert report["exercises"] == []
 
 
 def test_the_json_report_is_indented_utf8_text_ending_in_a_newline() -> None:
     results = [(exercise("a"), run("a", Status.FAILED, check("PokéMarket", False, "prix €")))]
     text = reports.to_json(results)
-    assert text.startswith('{\n  "passed": 0,\n  "total": 1,\n')
+    assert text.startswith('{\n  "schema": 1,\n  "course_version": ')
     assert text.endswith("}\n")
     assert "PokéMarket" in text and "prix €" in text  # not \u-escaped
 
@@ -119,26 +135,28 @@ def test_the_json_report_drops_terminal_escapes_from_learner_text() -> None:
 
 def test_the_junit_report_is_an_indented_xml_document_ending_in_a_newline() -> None:
     text = reports.to_junit(MIXED)
-    assert text.startswith("<?xml version='1.0' encoding='utf-8'?>\n<testsuites name=\"mlings\">")
+    assert text.startswith("<?xml version='1.0' encoding='utf-8'?>\n<testsuites name=\"mlings\" ")
     assert "\n  <testsuite " in text and "\n    <testcase " in text
     assert text.endswith("</testsuites>\n")
 
 
-def test_the_junit_report_has_one_suite_per_module_in_order_of_first_appearance() -> None:
+def test_the_junit_report_has_one_suite_per_exercise_in_the_order_run() -> None:
     root = junit(MIXED)
     assert root.tag == "testsuites" and root.get("name") == "mlings"
-    assert [s.get("name") for s in root.findall("testsuite")] == ["01_data", "02_features"]
+    names = [s.get("name") for s in root.findall("testsuite")]
+    assert names == ["01_data.schema", "02_features.prices", "01_data.split"]
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("4", "1", "1")
 
 
 def test_each_check_is_a_case_named_by_its_title_in_its_exercises_class() -> None:
-    suite = junit(MIXED).find("testsuite[@name='02_features']")
+    suite = junit(MIXED).find("testsuite[@name='02_features.prices']")
     assert suite is not None
     cases = [(c.get("classname"), c.get("name")) for c in suite.findall("testcase")]
     assert cases == [("02_features.prices", "parses"), ("02_features.prices", "rounds")]
 
 
 def test_a_failed_check_carries_its_message_as_attribute_and_text() -> None:
-    suite = junit(MIXED).find("testsuite[@name='02_features']")
+    suite = junit(MIXED).find("testsuite[@name='02_features.prices']")
     assert suite is not None
     passed, failed = suite.findall("testcase")
     assert list(passed) == []
@@ -173,7 +191,7 @@ def test_a_run_that_finished_its_checks_adds_no_errored_case(status: Status) -> 
     assert suite.findall("testcase/error") == []
 
 
-def test_a_suites_counts_add_up_over_all_its_exercises() -> None:
+def test_each_suites_counts_and_the_totals_keep_failures_apart_from_errors() -> None:
     results = [
         (exercise("a"), run("a", Status.FAILED, check("x", False, "m"), check("y", False, "n"))),
         (exercise("b"), run("b", Status.CRASHED, check("z"), message="died")),
@@ -185,7 +203,13 @@ def test_a_suites_counts_add_up_over_all_its_exercises() -> None:
         s.get("name"): (s.get("tests"), s.get("failures"), s.get("errors"))
         for s in root.findall("testsuite")
     }
-    assert counts == {"01_data": ("5", "2", "2"), "02_features": ("1", "0", "0")}
+    assert counts == {
+        "01_data.a": ("2", "2", "0"),
+        "01_data.b": ("2", "0", "1"),
+        "01_data.c": ("1", "0", "1"),
+        "02_features.d": ("1", "0", "0"),
+    }
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("6", "2", "2")
 
 
 def test_junit_text_holds_no_character_xml_cannot_carry() -> None:

@@ -38,7 +38,7 @@ from mlings.engine.results import (
         ("\x1bPdcs\x1b\\after", "after"),  # DCS string
         ("\x1b_apc\x07after", "after"),  # APC string
         ("a\x1bMb\x1bZc", "abc"),  # two-byte escapes
-        ("a\x1b7b", "a7b"),  # an escape mlings does not know: its ESC goes, so it is inert
+        ("a\x1b7b", "ab"),  # a two-byte escape (save cursor) goes whole
         ("lone\x1b", "lone"),
         ("\x9b31mred", "red"),  # 8-bit CSI
         ("a\x00b\x07c\x08d\x7fe\x85f", "abcdef"),  # other control characters
