@@ -579,4 +579,10 @@ def test_junit_counts_failed_checks_as_failures_and_ended_runs_as_errors(tiny_co
         suite.get("name"): (suite.get("tests"), suite.get("failures"), suite.get("errors"))
         for suite in root.findall("testsuite")
     }
-    assert counts == {"01_first": ("4", "1", "1"), "02_second": ("1", "0", "1")}
+    assert counts == {
+        "01_first.answer": ("2", "1", "0"),
+        "01_first.double": ("2", "0", "1"),
+        "02_second.greet": ("1", "0", "1"),
+    }
+    totals = (root.get("tests"), root.get("failures"), root.get("errors"))
+    assert totals == ("5", "1", "2")

@@ -57,8 +57,16 @@ CONDITION_RANK = {"DMG": 1, "HP": 2, "MP": 3, "LP": 4, "NM": 5}
 VARIANTS = ["Normal", "1st Edition", "Reverse Holo"]  # as in the data card
 PLATFORMS = ["TCGplayer", "eBay", "Cardmarket", "PokéMarket"]
 CATALOG_COLUMNS = [
-    "card_id", "set_code", "series", "release_date", "number", "printed_total",
-    "hp", "holo", "stage", "type",
+    "card_id",
+    "set_code",
+    "series",
+    "release_date",
+    "number",
+    "printed_total",
+    "hp",
+    "holo",
+    "stage",
+    "type",
 ]
 
 
@@ -72,7 +80,9 @@ def make_features(sales: pd.DataFrame, cards: pd.DataFrame) -> pd.DataFrame:
 
     def fixed(values: pd.Series, categories) -> pd.Series:
         # the same categories whatever rows are handed in (taken from the catalog or the card)
-        return pd.Series(pd.Categorical(values, categories=sorted(set(categories))), index=values.index)
+        return pd.Series(
+            pd.Categorical(values, categories=sorted(set(categories))), index=values.index
+        )
 
     sold = pd.to_datetime(sales["sale_date"])
     released = pd.to_datetime(card["release_date"])

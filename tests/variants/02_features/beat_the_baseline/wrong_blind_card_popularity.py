@@ -1,4 +1,4 @@
-"""Wrong: adds each card's popularity, the number of its sales counted over the whole frame handed in.
+"""Wrong: adds each card's popularity, its number of sales over the whole frame handed in.
 
 Breaks "never later sales (a sale's features must not change when later sales are left out)":
 transform("size") per card counts the card's later sales too, so an early sale's feature

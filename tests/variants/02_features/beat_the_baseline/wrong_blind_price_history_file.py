@@ -1,4 +1,4 @@
-"""Wrong: adds each card's average log price read from data/sales_clean.csv (a price-history lookup).
+"""Wrong: adds each card's mean log price read from data/sales_clean.csv (a price lookup).
 
 Breaks "never a file such as data/sales_clean.csv, whose prices include this very sale's" (and
 "never later sales"): the card's mean price over the whole file includes the sale's own price

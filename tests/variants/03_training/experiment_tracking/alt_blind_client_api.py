@@ -1,4 +1,4 @@
-"""Correct: fingerprint = sha256 of the sales written as CSV; runs recorded through MlflowClient calls.
+"""Correct: fingerprint = sha256 of the sales as CSV; runs recorded through MlflowClient calls.
 
 data_fingerprint hashes the column names and every value in row order (the CSV text of the
 sales, without the index); train_and_log uses the client API (get-or-create the experiment,
@@ -6,7 +6,7 @@ create_run, log_batch of params + seed + metric, a data_fingerprint tag, set_ter
 instead of the fluent mlflow.start_run; best_run searches the experiment ordered by cv_mae ASC.
 """
 
-import hashlib  # noqa: F401 (yours to use)
+import hashlib
 import logging
 
 import lightgbm as lgb
@@ -70,7 +70,9 @@ def train_and_log(
 
     client = MlflowClient(tracking_uri)
     fingerprint = data_fingerprint(sales)
-    run = client.create_run(_experiment_id(client, experiment), tags={"data_fingerprint": fingerprint})
+    run = client.create_run(
+        _experiment_id(client, experiment), tags={"data_fingerprint": fingerprint}
+    )
     run_id = run.info.run_id
     try:
         value = cv_mae(sales, params, seed)

@@ -1,14 +1,14 @@
-"""Wrong: best_run orders the runs by cv_mae DESCENDING (copied from the val_auc example), so it returns the worst run.
+"""Wrong: best_run sorts runs by cv_mae DESCENDING (as the val_auc example), so returns the worst.
 
 Breaks "best_run: the id of the experiment's run with the lowest METRIC": cv_mae is an error,
 lower is better, but the search sorts highest first (the rest is correct).
 """
 
-import hashlib  # noqa: F401 (yours to use)
+import hashlib
 import logging
 
 import lightgbm as lgb
-import mlflow  # noqa: F401 (yours to use)
+import mlflow
 import numpy as np
 import pandas as pd
 from mlflow import MlflowClient

@@ -1,15 +1,15 @@
-"""Wrong: fingerprints only the model's features and target, not the sales table the folds were cut from.
+"""Wrong: fingerprints only the features and target, not the sales table the folds were cut from.
 
 Breaks "the run's data is therefore the sales table itself ... one changed cell (a price, a
 date, a card) gives a different one": features(sales) has no sale_date or card_id, so moving a
 sale's date or card changes the folds (and the metric) but not the fingerprint.
 """
 
-import hashlib  # noqa: F401 (yours to use)
+import hashlib
 import logging
 
 import lightgbm as lgb
-import mlflow  # noqa: F401 (yours to use)
+import mlflow
 import numpy as np
 import pandas as pd
 from mlflow import MlflowClient

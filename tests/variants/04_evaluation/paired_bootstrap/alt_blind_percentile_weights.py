@@ -1,4 +1,4 @@
-"""Correct paired bootstrap: scipy.stats.bootstrap (paired, percentile) for sales, draw counts for cards.
+"""Correct paired bootstrap: scipy.stats.bootstrap (paired) for sales, draw counts for cards.
 
 Row case: scipy resamples the pair (errors of A, errors of B) with ONE set of indices per
 resample (paired=True) and a percentile interval, seeded with np.random.default_rng(seed).
@@ -10,7 +10,7 @@ i.e. MAE(A) - MAE(B) over all the sales of the drawn cards (a card drawn twice c
 from collections.abc import Hashable, Sequence
 
 import numpy as np
-from scipy import stats  # noqa: F401 (one way to do the row case)
+from scipy import stats
 
 
 def mae_difference(
