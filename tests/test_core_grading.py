@@ -136,9 +136,11 @@ def test_the_deliverables_are_the_exercises_with_points_and_an_area() -> None:
             deliverable("b", points=0),
             deliverable("c", area=""),
             deliverable("d", area="data"),
+            deliverable("e", area="business", points=1),
         )
 
-    assert [e.name for e in grading.deliverables(Catalog())] == ["a", "d"]  # type: ignore[arg-type]
+    names = [e.name for e in grading.deliverables(Catalog())]  # type: ignore[arg-type]
+    assert names == ["a", "d", "e"]
 
 
 # --- the self-assessment ------------------------------------------------------------------
@@ -319,8 +321,12 @@ def test_the_markdown_grade_copies_and_embeds_the_plots_beside_it(tmp_path: Path
     (drawn / "loss.png").write_bytes(b"png")
     output = tmp_path / "out" / "grade.md"
     text = report.to_markdown(sample((drawn / "loss.png",)), output)
-    assert text.endswith("\n## Plots\n\n![loss](grade_plots/loss.png)\n")
+    without_plots = report.to_markdown(sample())
+    assert text == without_plots + "\n## Plots\n\n![loss](grade_plots/loss.png)\n"
     assert (tmp_path / "out" / "grade_plots" / "loss.png").read_bytes() == b"png"
+    (drawn / "loss.png").write_bytes(b"png, drawn again")
+    assert report.to_markdown(sample((drawn / "loss.png",)), output) == text  # grading again
+    assert (tmp_path / "out" / "grade_plots" / "loss.png").read_bytes() == b"png, drawn again"
     assert "## Plots" not in report.to_markdown(sample((drawn / "loss.png",)))
 
 
@@ -360,3 +366,15 @@ def test_the_terminal_grade_marks_weak_areas_red_and_strong_ones_green() -> None
     assert "\x1b[31m  ✗ lost 4: types" in styled
     assert "\x1b[33m  stopped early: still running\x1b[0m" in styled
     assert "\x1b[1mTotal: 16.8/100" in styled
+
+
+def test_an_area_taught_by_several_modules_names_each_to_revisit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    revisit = ("03_training", "04_evaluation")
+    monkeypatch.setitem(rubric.AREAS, "training", rubric.Area("Model training", 15, revisit))
+    g = Grade(7, sample().sections, {}, ())
+    assert "- Model training: 03_training, 04_evaluation\n" in report.to_markdown(g)
+    console = Console(width=120, record=True, color_system=None)
+    report.show(console, g)
+    assert "Revisit 03_training, 04_evaluation for model training." in console.export_text()
