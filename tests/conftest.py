@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -17,6 +18,17 @@ PROJECT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 COURSE_PARTS = ("info.toml", "exercises", "solutions", "mlings/checks", "mlings/lessons", "data")
 IGNORE = shutil.ignore_patterns("__pycache__", ".mlings", "*.pyc")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Ctrl-C heard as a terminal delivers it, however the suite was started.
+
+    A non-interactive shell starts background jobs with SIGINT ignored, and every process they
+    start (each ``mlings`` a test runs) inherits that: the Ctrl-C tests would wait out the runs'
+    timeouts. A learner's terminal never ignores it, so neither does the suite.
+    """
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def copy_course(source: Path, target: Path, parts: tuple[str, ...] | None = None) -> Path:
