@@ -31,6 +31,13 @@ def pytest_configure(config: pytest.Config) -> None:
         signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The random order's seed, even under ``-q``: a failure found in one order can be repeated."""
+    seed = getattr(terminalreporter.config.option, "randomly_seed", None)
+    if isinstance(seed, int):
+        terminalreporter.write_line(f"random order: repeat it with --randomly-seed={seed}")
+
+
 def copy_course(source: Path, target: Path, parts: tuple[str, ...] | None = None) -> Path:
     """A throwaway copy of a course folder (only the parts a course needs)."""
     for part in parts or (p.name for p in source.iterdir()):
