@@ -72,13 +72,12 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
     yield bin_dir, env
 
 
-@pytest.fixture(scope="module")
-def course(
-    installed: tuple[Path, dict[str, str]], tmp_path_factory: pytest.TempPathFactory
-) -> Path:
-    """`mlings init --ci github` run by the installed mlings in an empty folder."""
+@pytest.fixture
+def course(installed: tuple[Path, dict[str, str]], tmp_path: Path) -> Path:
+    """`mlings init --ci github` run by the installed mlings in an empty folder, for each test."""
     bin_dir, env = installed
-    here = tmp_path_factory.mktemp("learner")
+    here = tmp_path / "learner"
+    here.mkdir()
     made = _run([bin_dir / "mlings", "init", "course", "--ci", "github"], here, env)
     assert made.returncode == 0, made.stdout + made.stderr
     assert "Created your course in course" in made.stdout
@@ -110,6 +109,7 @@ def test_the_workflow_commands_run_as_written(
     installed: tuple[Path, dict[str, str]], course: Path, tmp_path: Path
 ) -> None:
     bin_dir, env = installed
+    shutil.copy(PROJECT / "solutions" / SOLVED, course / "exercises" / SOLVED)
     flow = yaml.safe_load((course / ci.GITHUB_WORKFLOW).read_text())
     steps = flow["jobs"]["grade"]["steps"]
     version = _run([bin_dir / "mlings", "--version"], course, env).stdout.split()[-1]
