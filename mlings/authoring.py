@@ -19,7 +19,7 @@ from pathlib import Path
 
 from mlings.course import Course, Exercise
 from mlings.engine.results import RunResult, Status
-from mlings.engine.runner import Engine, Job, run_many
+from mlings.engine.runner import Engine, Job, parse_python, run_many
 
 TODO = "# TODO"
 
@@ -84,7 +84,7 @@ def static_problems(course: Course, exercises: Sequence[Exercise]) -> list[Probl
 
 def check_file_problems(path: Path) -> list[str]:
     """Every test needs a one-line docstring; no check may read the solutions."""
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    tree = parse_python(path.read_text(encoding="utf-8"), filename=str(path))
     problems = []
     tests = [
         node

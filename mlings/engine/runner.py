@@ -70,6 +70,17 @@ def clean_stale_once() -> None:
         procs.clean_stale()
 
 
+# Runs judge in threads (verify --jobs, check all), and CPython 3.11's AST builder is not safe in
+# two threads at once: it can fail with "AST constructor recursion depth mismatch" (gh-106905).
+_PARSING = threading.Lock()
+
+
+def parse_python(source: str | bytes, filename: str = "<unknown>") -> ast.Module:
+    """``ast.parse``, one thread at a time."""
+    with _PARSING:
+        return ast.parse(source, filename=filename)
+
+
 @functools.lru_cache(maxsize=256)
 def expected_checks(source: bytes) -> tuple[str, ...]:
     """The checks a check file must report: its top-level ``test_*`` functions, in order.
@@ -77,7 +88,7 @@ def expected_checks(source: bytes) -> tuple[str, ...]:
     Read from the file's text in the tool, not from anything the run says about itself.
     """
     try:
-        tree = ast.parse(source)
+        tree = parse_python(source)
     except SyntaxError:
         return ()
     return tuple(
