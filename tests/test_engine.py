@@ -562,6 +562,15 @@ def test_a_worker_that_never_gets_going_still_ends_the_run_in_bounded_time(
     assert time.monotonic() - started < 1 + GRACE + 2 + SLACK
 
 
+def test_a_run_that_reaches_a_closed_warm_engine_starts_no_worker(tmp_path: Path) -> None:
+    """A run still on its way when the tool closes (a save just before quitting) is cancelled."""
+    engine = WarmEngine()
+    engine.close()
+    with pytest.raises(Cancelled):
+        engine.run(hostile_job(tmp_path, "good"))
+    assert engine._worker is None, "no worker outlives the engine"
+
+
 def test_a_lost_worker_is_replaced_and_the_runs_in_flight_are_not_blamed(
     warm_engine: Engine, tmp_path: Path
 ) -> None:

@@ -516,6 +516,7 @@ class WarmEngine(_BaseEngine):
         self._folder: Path | None = None
         self._address = ""
         self._ready: subprocess.Popen[bytes] | None = None  # the worker, once it has forked a run
+        self._closed = False
 
     def start(self) -> None:
         """Start the worker now (it also starts on the first run)."""
@@ -523,6 +524,8 @@ class WarmEngine(_BaseEngine):
             self._ensure_worker()
 
     def _ensure_worker(self) -> tuple[subprocess.Popen[bytes], str]:
+        if self._closed:  # a run still on its way when the tool closed: no worker outlives it
+            raise Cancelled
         if self._worker is None or self._worker.poll() is not None:
             self._stop_worker()
             self._folder = procs.temp_folder("mlings-worker-")
@@ -594,6 +597,7 @@ class WarmEngine(_BaseEngine):
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             self._stop_worker()
 
 
