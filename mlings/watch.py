@@ -300,7 +300,7 @@ class WatchApp(TextualApp[None]):
 
     def poll(self) -> None:
         """Catch a save the watcher missed (some file systems send no events)."""
-        if self.manual or self.busy:
+        if self.manual or self.busy or not self.is_running:  # not while the app closes
             return
         stat = self._stat()
         if stat is not None and stat != self.last_stat and time.time_ns() - stat[0] > 5e8:

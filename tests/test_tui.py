@@ -230,6 +230,20 @@ def test_a_save_by_renaming_is_seen_by_the_file_watcher_without_the_poll(
     drive(tiny_course, steps)
 
 
+def test_a_redraw_that_comes_due_while_the_app_closes_draws_nothing(tiny_course: Path) -> None:
+    """A live-checklist timer may fire while Textual takes the screens down (a save just before
+    quitting): by then the panes are gone, and drawing them must not raise."""
+
+    async def steps(watch: WatchApp, pilot: Pilot) -> None:
+        pass
+
+    watch = drive(tiny_course, steps)
+    assert not watch.is_running
+    watch.exercise_screen.drawn.clear()  # everything looks changed: each pane would be drawn
+    watch.show_live()
+    watch.exercise_screen.refresh_view()
+
+
 @pytest.mark.parametrize("manual", [False, True], ids=["watching", "manual"])
 def test_a_save_the_watcher_missed_is_caught_by_the_poll_except_in_manual_mode(
     tiny_course: Path, monkeypatch: pytest.MonkeyPatch, manual: bool

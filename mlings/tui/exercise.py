@@ -169,8 +169,12 @@ class ExerciseScreen(Screen[None]):
 
     # --- drawing ------------------------------------------------------------------------------
     def refresh_view(self) -> None:
-        """Redraw the panes whose content changed (a run streams many small changes)."""
-        if not self.ready:
+        """Redraw the panes whose content changed (a run streams many small changes).
+
+        Nothing is drawn before the panes exist, nor once the app is closing: a timer that comes
+        due while Textual takes the screens down finds the panes gone.
+        """
+        if not self.ready or not self.is_attached:
             return
         view, app = self.view, self.course_app
         exercise, root = view.exercise, app.course.root
