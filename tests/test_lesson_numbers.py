@@ -884,7 +884,11 @@ def test_lesson_3_mlflow_file_store_is_refused(tmp_path: Path, monkeypatch) -> N
     from mlflow.exceptions import MlflowException
     from mlflow.store.tracking.file_store import FileStore
 
-    assert f"MLflow {'.'.join(mlflow.__version__.split('.')[:2])}" in folded(L3)
+    required = re.search(r'"mlflow-skinny>=(\d+\.\d+)', (PROJECT / "pyproject.toml").read_text())
+    assert required, "pyproject names the least MLflow the course needs"
+    assert f"MLflow {required[1]} or newer" in folded(L3), "the lesson names the same"
+    installed = tuple(int(part) for part in mlflow.__version__.split(".")[:2])
+    assert installed >= tuple(int(part) for part in required[1].split("."))
     monkeypatch.delenv("MLFLOW_ALLOW_FILE_STORE", raising=False)
     with pytest.raises(MlflowException, match="MLFLOW_ALLOW_FILE_STORE"):
         FileStore(str(tmp_path / "mlruns"))
