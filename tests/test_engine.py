@@ -431,6 +431,17 @@ def test_a_timed_out_run_leaves_nothing_not_even_a_double_fork_in_a_new_session(
     assert_still_works(engine, tmp_path)
 
 
+def test_a_child_whose_supervisor_is_already_gone_ends_itself_at_once() -> None:
+    """Re-parented before it asked to die with its parent: no death signal would ever come."""
+    code = (
+        "import signal, sys; from mlings.engine import procs\n"
+        "procs.die_with_parent(signal.SIGTERM, parent=-1)  # not its parent: that one is gone\n"
+        "sys.exit(3)\n"
+    )
+    child = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
+    assert child.returncode == -signal.SIGTERM, child.stderr.decode()
+
+
 def test_a_child_without_a_supervisor_stops_itself_past_its_timeout(tmp_path: Path) -> None:
     """Nobody kills it: its own timer (SIGALRM) ends it soon after its timeout."""
     exercise = tmp_path / "infinite_loop.py"
