@@ -16,6 +16,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Collapsible, Static
 
@@ -176,6 +177,12 @@ class ExerciseScreen(Screen[None]):
         """
         if not self.ready or not self.is_attached:
             return
+        try:
+            self._draw()
+        except NoMatches:  # the app is closing: Textual has taken the panes down already
+            return
+
+    def _draw(self) -> None:
         view, app = self.view, self.course_app
         exercise, root = view.exercise, app.course.root
         result = None if view.running else view.result
