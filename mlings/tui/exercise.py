@@ -16,7 +16,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Collapsible, Static
 
@@ -172,17 +171,12 @@ class ExerciseScreen(Screen[None]):
     def refresh_view(self) -> None:
         """Redraw the panes whose content changed (a run streams many small changes).
 
-        Nothing is drawn before the panes exist, nor once the app is closing: a timer that comes
-        due while Textual takes the screens down finds the panes gone.
+        Nothing is drawn before the panes exist, nor once the app has begun to close: Textual
+        takes the screens down while timers and delivered saves may still arrive, and the app
+        stops running before the first pane goes.
         """
-        if not self.ready or not self.is_attached:
+        if not (self.ready and self.is_attached and self.app.is_running):
             return
-        try:
-            self._draw()
-        except NoMatches:  # the app is closing: Textual has taken the panes down already
-            return
-
-    def _draw(self) -> None:
         view, app = self.view, self.course_app
         exercise, root = view.exercise, app.course.root
         result = None if view.running else view.result
