@@ -5,6 +5,7 @@ import functools
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -16,17 +17,23 @@ import pandas as pd
 import pytest
 
 from mlings.dataset import make_cards, make_sales
+from mlings.engine.procs import MARKER_ENV
 
 FEATURES = ["rarity", "variant", "condition", "psa_grade"]
-FRESH_TIMEOUT = 12  # seconds for the fresh process: it needs 1-3 s (importing pandas, sklearn)
+# The fresh process needs 1-2 s of CPU (importing pandas, sklearn). Its bound is CPU time, which a
+# busy machine does not stretch; the run's own timeout ends a process that only waits.
+FRESH_CPU_SECONDS = 8
+FRESH_WALL_SECONDS = 120  # only when the checks run outside mlings, which has its own timeout
 
 # The fresh process: nothing of the check's process, only the learner's file, a model file and
 # listing rows in a CSV. It writes what it saw to a JSON file (the learner may print).
 FRESH = """
-import importlib.util, json, pathlib, sys
+import importlib.util, json, pathlib, resource, sys
+
+cpu_seconds, exercise_name, exercise_file, rows_file, out_file, *model_files = sys.argv[1:]
+resource.setrlimit(resource.RLIMIT_CPU, (int(cpu_seconds), int(cpu_seconds) + 2))
 import pandas as pd
 
-exercise_name, exercise_file, rows_file, out_file, *model_files = sys.argv[1:]
 spec = importlib.util.spec_from_file_location(exercise_name, exercise_file)
 module = importlib.util.module_from_spec(spec)
 sys.modules[exercise_name] = module  # the name the model file was pickled under
@@ -115,7 +122,8 @@ def folder():
 
 def _fresh_command(exercise, rows_file: Path, out_file: Path, models: list[Path]) -> list[str]:
     learner = [exercise.__name__, str(Path(exercise.__file__).resolve())]
-    return [sys.executable, "-c", FRESH, *learner, str(rows_file), str(out_file), *map(str, models)]
+    files = [str(rows_file), str(out_file), *map(str, models)]
+    return [sys.executable, "-c", FRESH, str(FRESH_CPU_SECONDS), *learner, *files]
 
 
 @functools.cache
@@ -139,6 +147,8 @@ def _start_fresh(exercise):
     _listings().to_csv(rows_file, index=False)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MLINGS_", "PYTEST_"))}
     env["PYTHONDONTWRITEBYTECODE"] = "1"
+    if MARKER_ENV in os.environ:  # the run's mark, so that its end ends this process too
+        env[MARKER_ENV] = os.environ[MARKER_ENV]
     out_file = folder / "service" / "result.json"
     process = subprocess.Popen(
         _fresh_command(exercise, rows_file, out_file, paths),
@@ -156,15 +166,22 @@ def _fresh(exercise):
     """Load and use both saved models in a fresh process: (results or None, what went wrong)."""
     folder, process, out_file = _start_fresh(exercise)
     try:
-        _, stderr = process.communicate(timeout=FRESH_TIMEOUT)
+        _, stderr = process.communicate(timeout=FRESH_WALL_SECONDS)
     except subprocess.TimeoutExpired:
         process.kill()
         process.communicate()
+        shutil.rmtree(folder, ignore_errors=True)
         return None, (
-            f"The fresh process did not finish in {FRESH_TIMEOUT} s. Loading a model should "
-            "only read its file: no training, no waiting."
+            f"The fresh process did not finish in {FRESH_WALL_SECONDS} s. Loading a model "
+            "should only read its file: no training, no waiting."
         )
     try:
+        if process.returncode == -signal.SIGXCPU:
+            return None, (
+                f"The fresh process used over {FRESH_CPU_SECONDS} s of CPU time (importing "
+                "pandas and scikit-learn takes 1-2 s). Loading a model should only read its "
+                "file: no training, no loops."
+            )
         if process.returncode != 0 or not out_file.is_file():
             tail = stderr.decode(errors="replace").strip()[-1200:]
             return None, (
