@@ -314,7 +314,9 @@ def validation_curve() -> dict[int, tuple[float, float]]:
         return X.fillna(-1)
 
     X_fit, X_val = encoded(fit), encoded(val)
-    y_fit, y_val = np.log1p(fit["price_usd"]), np.log1p(val["price_usd"])
+    # Rounded: numpy's log1p differs in the last bit between CPUs (AVX-512 or not), and a deep
+    # tree's near-tied splits follow the last bit; a lesson's numbers must not depend on the CPU.
+    y_fit, y_val = np.log1p(fit["price_usd"]).round(9), np.log1p(val["price_usd"]).round(9)
     curve = {}
     for depth in DEPTHS:
         tree = DecisionTreeRegressor(max_depth=depth, random_state=0).fit(X_fit, y_fit)
