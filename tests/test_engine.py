@@ -442,6 +442,22 @@ def test_a_child_whose_supervisor_is_already_gone_ends_itself_at_once() -> None:
     assert child.returncode == -signal.SIGTERM, child.stderr.decode()
 
 
+def test_a_checks_fresh_process_keeps_the_runs_marker_and_none_of_its_settings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A check's own subprocess (a fresh Python) is swept with the run, yet sees no run setting."""
+    monkeypatch.setenv(procs.MARKER_ENV, "123:4")
+    monkeypatch.setenv("MLINGS_EXERCISE", "/course/exercise.py")
+    monkeypatch.setenv("PYTEST_CURRENT_TEST", "test_x.py::test_y")
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    env = procs.fresh_env(PYTHONHASHSEED="random")
+    assert env[procs.MARKER_ENV] == "123:4"
+    assert "MLINGS_EXERCISE" not in env and "PYTEST_CURRENT_TEST" not in env
+    assert env["LANG"] == "C.UTF-8" and env["PYTHONHASHSEED"] == "random"
+    monkeypatch.delenv(procs.MARKER_ENV)
+    assert procs.MARKER_ENV not in procs.fresh_env(), "outside a run there is no marker to keep"
+
+
 def test_a_child_without_a_supervisor_stops_itself_past_its_timeout(tmp_path: Path) -> None:
     """Nobody kills it: its own timer (SIGALRM) ends it soon after its timeout."""
     exercise = tmp_path / "infinite_loop.py"

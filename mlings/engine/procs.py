@@ -51,6 +51,15 @@ def _prctl(option: int, value: int) -> bool:
         return False
 
 
+def fresh_env(**extra: str) -> dict[str, str]:
+    """The environment for a fresh Python process a check starts: none of the run's settings
+    (``MLINGS_*``, ``PYTEST_*``) but the run's marker, so that the run's end ends it too."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MLINGS_", "PYTEST_"))}
+    if MARKER_ENV in os.environ:
+        env[MARKER_ENV] = os.environ[MARKER_ENV]
+    return env | extra
+
+
 def die_with_parent(sig: int, parent: int) -> None:
     """Have the kernel send ``sig`` when the process (thread) that started us ends.
 

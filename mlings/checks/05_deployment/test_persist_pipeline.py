@@ -3,7 +3,6 @@
 import contextlib
 import functools
 import json
-import os
 import shutil
 import signal
 import subprocess
@@ -17,7 +16,7 @@ import pandas as pd
 import pytest
 
 from mlings.dataset import make_cards, make_sales
-from mlings.engine.procs import MARKER_ENV
+from mlings.engine.procs import fresh_env
 
 FEATURES = ["rarity", "variant", "condition", "psa_grade"]
 # The fresh process needs 1-2 s of CPU (importing pandas, sklearn). Its bound is CPU time, which a
@@ -145,15 +144,11 @@ def _start_fresh(exercise):
         raise
     rows_file = folder / "service" / "listings.csv"
     _listings().to_csv(rows_file, index=False)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MLINGS_", "PYTEST_"))}
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
-    if MARKER_ENV in os.environ:  # the run's mark, so that its end ends this process too
-        env[MARKER_ENV] = os.environ[MARKER_ENV]
     out_file = folder / "service" / "result.json"
     process = subprocess.Popen(
         _fresh_command(exercise, rows_file, out_file, paths),
         cwd=folder / "service",
-        env=env,
+        env=fresh_env(PYTHONDONTWRITEBYTECODE="1"),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -161,21 +156,27 @@ def _start_fresh(exercise):
     return folder, process, out_file
 
 
+def _wait(process: subprocess.Popen) -> bytes | None:
+    """The process's stderr once it ends; None when it ran out of wall clock (then killed)."""
+    try:
+        return process.communicate(timeout=FRESH_WALL_SECONDS)[1]
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        return None
+
+
 @functools.cache
 def _fresh(exercise):
     """Load and use both saved models in a fresh process: (results or None, what went wrong)."""
     folder, process, out_file = _start_fresh(exercise)
     try:
-        _, stderr = process.communicate(timeout=FRESH_WALL_SECONDS)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.communicate()
-        shutil.rmtree(folder, ignore_errors=True)
-        return None, (
-            f"The fresh process did not finish in {FRESH_WALL_SECONDS} s. Loading a model "
-            "should only read its file: no training, no waiting."
-        )
-    try:
+        stderr = _wait(process)
+        if stderr is None:
+            return None, (
+                f"The fresh process did not finish in {FRESH_WALL_SECONDS} s. Loading a model "
+                "should only read its file: no training, no waiting."
+            )
         if process.returncode == -signal.SIGXCPU:
             return None, (
                 f"The fresh process used over {FRESH_CPU_SECONDS} s of CPU time (importing "

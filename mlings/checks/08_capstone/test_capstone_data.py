@@ -20,6 +20,7 @@ import pandera.pandas as pa
 import pytest
 
 from mlings.dataset import csv_bytes, make_cards, make_sales, raw_sales_with_labels
+from mlings.engine.procs import fresh_env
 
 SEED = int(os.environ.get("MLINGS_GRADE_SEED", "0"))
 CLEAN_COLUMNS = [
@@ -639,13 +640,11 @@ def test_fingerprint_same_in_a_fresh_process(exercise, course_root):
     with tempfile.TemporaryDirectory() as folder:
         frame_file = Path(folder) / "sales.pkl"
         sales.to_pickle(frame_file)
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("MLINGS_", "PYTEST_"))}
-        env["PYTHONHASHSEED"] = "random"
         try:
             done = subprocess.run(
                 [sys.executable, "-c", FRESH, str(Path(exercise.__file__).resolve()), frame_file],
                 cwd=folder,
-                env=env,
+                env=fresh_env(PYTHONHASHSEED="random"),
                 stdin=subprocess.DEVNULL,
                 capture_output=True,
                 timeout=FRESH_TIMEOUT,
